@@ -1,0 +1,58 @@
+# capsule-gate — every command a user or CI needs. `make demo` and `make test` are the README's first two.
+SHELL := /bin/bash
+export SWIFT_BACKTRACE := enable=no
+PREFIX ?= /usr/local
+SWIFT ?= swift
+RELEASE_FLAGS := -c release --static-swift-stdlib
+BIN_DEBUG := .build/debug/capsule-gate
+BIN_RELEASE := .build/release/capsule-gate
+
+.PHONY: all deps build release demo test bench fuzz examples format lint check install uninstall clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+demo: release
+	@scripts/demo.sh $(BIN_RELEASE)
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+examples: build
+	@examples/run.sh $(BIN_DEBUG)
+
+bench: release
+	@bench/run.sh $(BIN_RELEASE)
+
+fuzz: deps
+	@scripts/fuzz.sh
+
+format:
+	git ls-files -z '*.swift' | xargs -0 $(SWIFT) format format --parallel --in-place
+
+lint:
+	git ls-files -z '*.swift' | xargs -0 $(SWIFT) format lint --strict --parallel
+
+check: deps
+	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(SWIFT) test
+	$(MAKE) lint
+
+install: release
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 $(BIN_RELEASE) "$(DESTDIR)$(PREFIX)/bin/capsule-gate"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/capsule-gate"
+
+clean:
+	rm -rf .build

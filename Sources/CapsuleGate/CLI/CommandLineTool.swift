@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `capsule-gate` command: picks the subcommand and maps its outcome to an exit status.
+///
+/// Exit statuses: 0 success, 1 runtime failure, 2 usage or configuration error, 130 interrupted by SIGINT.
+public enum CommandLineTool {
+    /// The version `--version` prints.
+    public static let version = "0.1.0"
+
+    /// Runs the command named by `arguments` (without the program name).
+    ///
+    /// - Returns: The process exit status.
+    public static func main(arguments: [String]) async -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessEnvironment.capture()
+        switch arguments.first {
+        case "mock":
+            return MockCommand.main(arguments: Array(arguments.dropFirst()), environment: environment)
+        default:
+            if arguments.contains("--version") {
+                StandardStreams.writeOut("capsule-gate \(version)\n")
+                return 0
+            }
+            StandardStreams.writeError("capsule-gate: the filter is not built yet\n")
+            return 2
+        }
+    }
+}
