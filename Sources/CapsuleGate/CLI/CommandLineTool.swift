@@ -15,18 +15,12 @@ public enum CommandLineTool {
     ///
     /// - Returns: The process exit status.
     public static func main(arguments: [String]) async -> Int32 {
-        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessEnvironment.capture()
         switch arguments.first {
         case "mock":
             return MockCommand.main(arguments: Array(arguments.dropFirst()), environment: environment)
         default:
-            if arguments.contains("--version") {
-                StandardStreams.writeOut("capsule-gate \(version)\n")
-                return 0
-            }
-            StandardStreams.writeError("capsule-gate: the filter is not built yet\n")
-            return 2
+            return await FilterCommand.main(arguments: arguments, environment: environment)
         }
     }
 }

@@ -1,0 +1,94 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keeps telemetry that Capsule did not accept: appends JSON lines to `--spool PATH`, or counts them when there
+/// is no spool file, so nothing is lost silently.
+public final class Spool: Sendable {
+    private let descriptor: Int32
+    /// The spool file's path, when there is one.
+    public let path: String?
+    private let counts = Mutex((spooled: 0, failed: 0))
+
+    /// Opens (creating, mode 0600) the spool file for appending, or counts only when `path` is `nil`.
+    ///
+    /// - Throws: ``UsageError`` when the file cannot be opened.
+    public init(path: String?) throws(UsageError) {
+        self.path = path
+        guard let path else {
+            descriptor = -1
+            return
+        }
+        let opened = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard opened >= 0 else {
+            throw .other("cannot open the spool file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        descriptor = opened
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Keeps one undelivered event: appends its spool line (which ends in `\n`), or counts it.
+    public func keep(_ line: [UInt8]) {
+        guard descriptor >= 0 else {
+            counts.withLock { $0.failed += 1 }
+            return
+        }
+        // One write(2) per line under the lock: O_APPEND keeps lines whole, even across processes.
+        let written = counts.withLock { counts in
+            let isWritten = StandardStreams.write(line, to: descriptor)
+            if isWritten { counts.spooled += 1 } else { counts.failed += 1 }
+            return isWritten
+        }
+        _ = written
+    }
+
+    /// Events appended to the spool file, and events that could not be kept anywhere.
+    public var totals: (spooled: Int, lost: Int) {
+        counts.withLock { ($0.spooled, $0.failed) }
+    }
+}
+
+extension Spool {
+    /// The spool line of `event`: its body with `correlation_id` put back as the first member, and `\n`, so that
+    /// feeding the spool file through the filter sends the same body under the same id.
+    public static func line(for event: PreparedEvent) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(event.body.count + event.correlationID.utf8.count + 24)
+        guard let brace = event.body.firstIndex(of: UInt8(ascii: "{")) else { return event.body + [0x0A] }
+        line.append(contentsOf: event.body[...brace])
+        line.append(contentsOf: Array("\"correlation_id\":".utf8))
+        appendQuoted(event.correlationID, to: &line)
+        let rest = event.body[(brace + 1)...]
+        let isEmptyObject = rest.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } == UInt8(ascii: "}")
+        if !isEmptyObject { line.append(UInt8(ascii: ",")) }
+        line.append(contentsOf: rest)
+        line.append(0x0A)
+        return line
+    }
+
+    private static func appendQuoted(_ string: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                line.append(UInt8(ascii: "\\"))
+                line.append(byte)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                line.append(contentsOf: Array("\\u00".utf8))
+                line.append(hex[Int(byte >> 4)])
+                line.append(hex[Int(byte & 0x0F)])
+            default:
+                line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+}

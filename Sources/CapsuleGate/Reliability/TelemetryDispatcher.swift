@@ -1,0 +1,161 @@
+import Synchronization
+
+/// Delivers observational events in the background with its own concurrency limit, retries with backoff, and
+/// hands whatever Capsule did not accept to the ``Spool``; never blocks the caller.
+public final class TelemetryDispatcher: Sendable {
+    private struct State {
+        /// Events offered and not yet delivered or spooled, by ticket; swept into the spool when ``run()`` ends.
+        var pending: [Int: PreparedEvent] = [:]
+        var nextTicket = 0
+        var waiting = 0
+        var deadline: Double?
+        var delivered = 0
+    }
+
+    private let client: CapsuleClient
+    private let spool: Spool
+    private let log: DiagnosticLog
+    private let policy: RetryPolicy
+    private let timeout: Double
+    private let concurrency: Int
+    private let capacity: Int
+    private let stream: AsyncStream<Int>
+    private let continuation: AsyncStream<Int>.Continuation
+    private let state = Mutex(State())
+
+    /// Creates a dispatcher; call ``run()`` in a task to start delivering.
+    public init(
+        client: CapsuleClient,
+        spool: Spool,
+        log: DiagnosticLog,
+        policy: RetryPolicy,
+        timeout: Double,
+        concurrency: Int,
+        capacity: Int
+    ) {
+        self.client = client
+        self.spool = spool
+        self.log = log
+        self.policy = policy
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.capacity = capacity
+        (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+    }
+
+    /// Events Capsule accepted so far.
+    public var delivered: Int { state.withLock { $0.delivered } }
+
+    /// Queues `event` for delivery; when the queue is full the event goes straight to the spool.
+    public func offer(_ event: PreparedEvent) {
+        let ticket: Int? = state.withLock { state in
+            guard state.waiting < capacity, state.deadline == nil else { return nil }
+            state.waiting += 1
+            state.nextTicket += 1
+            state.pending[state.nextTicket] = event
+            return state.nextTicket
+        }
+        if let ticket {
+            continuation.yield(ticket)
+        } else {
+            log.sayOnce("queue-full", "telemetry queue full (\(capacity) events); spooling new events")
+            spool.keep(Spool.line(for: event))
+        }
+    }
+
+    /// No more events will come: deliver what is queued until `deadline` (monotonic seconds), then spool the rest.
+    public func finish(deadline: Double) {
+        state.withLock { state in
+            state.deadline = min(state.deadline ?? deadline, deadline)
+        }
+        continuation.finish()
+    }
+
+    /// From now on, deliver nothing more: spool what is queued, and stop retrying (shutdown on a signal).
+    public func expedite() {
+        let now = MonotonicClock.now()
+        state.withLock { $0.deadline = min($0.deadline ?? now, now) }
+    }
+
+    /// Delivers events until ``finish(deadline:)`` was called and the queue is empty. Cancelling it spools
+    /// everything not yet delivered.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for await ticket in stream {
+                let queued = state.withLock { state in
+                    state.waiting -= 1
+                    return state.pending[ticket]
+                }
+                guard let event = queued else { continue }
+                if running >= concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.deliver(event, ticket: ticket) }
+                running += 1
+            }
+            await group.waitForAll()
+        }
+        // Whatever was offered and not resolved (a cancelled run) goes to the spool: nothing is lost silently.
+        let leftovers = state.withLock { state in
+            defer { state.pending.removeAll() }
+            return state.pending.sorted { $0.key < $1.key }.map(\.value)
+        }
+        for event in leftovers { spool.keep(Spool.line(for: event)) }
+    }
+
+    private func resolve(_ ticket: Int, delivered: Bool) {
+        let event = state.withLock { state in
+            if delivered { state.delivered += 1 }
+            return state.pending.removeValue(forKey: ticket)
+        }
+        if !delivered, let event { spool.keep(Spool.line(for: event)) }
+    }
+
+    private func deliver(_ event: PreparedEvent, ticket: Int) async {
+        resolve(ticket, delivered: await attempt(event))
+    }
+
+    /// Tries to deliver `event` with retries; `true` when Capsule accepted it.
+    private func attempt(_ event: PreparedEvent) async -> Bool {
+        attempts: for attempt in 0..<policy.attempts {
+            let now = MonotonicClock.now()
+            let deadline = state.withLock { $0.deadline }
+            if Task.isCancelled { break attempts }
+            if let deadline, now >= deadline || client.isCircuitOpen { break attempts }
+            let budget = deadline.map { min(timeout, $0 - now) } ?? timeout
+            let (meaning, _, retryAfter) = await client.send(
+                event,
+                timeout: budget,
+                classify: ReplyClassifier.classifyTelemetry
+            )
+            switch meaning {
+            case .accepted:
+                return true
+            case .failed(_, _, .unavailable), .failed(_, _, .rateLimited):
+                guard attempt + 1 < policy.attempts else { break attempts }
+                let delay = policy.delay(after: attempt, retryAfter: retryAfter, unit: Double.random(in: 0..<1))
+                guard await pause(seconds: delay) else { break attempts }
+            case .decided, .failed:
+                break attempts
+            }
+        }
+        return false
+    }
+
+    /// Sleeps `seconds` in short slices; `false` when cancelled or the drain deadline comes first.
+    private func pause(seconds: Double) async -> Bool {
+        let end = MonotonicClock.now() + seconds
+        while true {
+            let now = MonotonicClock.now()
+            if now >= end { return true }
+            if let deadline = state.withLock({ $0.deadline }), deadline <= end { return false }
+            do {
+                try await Task.sleep(nanoseconds: UInt64(min(end - now, 0.1) * 1e9))
+            } catch {
+                return false
+            }
+        }
+    }
+}
