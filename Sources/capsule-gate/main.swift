@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-// Thin entry point: the library parses the arguments, runs the command and picks the exit status.
+// Thin entry point. Synchronous on purpose: the signal mask must be set on the main thread before any other thread
+// exists (an async top-level `main` runs on a dispatch thread), so that only the signal watcher receives them.
 SignalWatcher.blockSignals()
-let status = await CommandLineTool.main(arguments: Array(CommandLine.arguments.dropFirst()))
-exit(status)
+exit(CommandLineTool.runToCompletion(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,6 +14,21 @@ public enum CommandLineTool {
     /// The version `--version` prints.
     public static let version = "0.1.0"
 
+    /// Runs ``main(arguments:)`` on Swift's concurrency pool and blocks the calling (main) thread until it ends.
+    ///
+    /// - Returns: The process exit status.
+    public static func runToCompletion(arguments: [String]) -> Int32 {
+        let status = Mutex<Int32>(1)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result = await main(arguments: arguments)
+            status.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return status.withLock { $0 }
+    }
+
     /// Runs the command named by `arguments` (without the program name).
     ///
     /// - Returns: The process exit status.
@@ -19,6 +37,8 @@ public enum CommandLineTool {
         switch arguments.first {
         case "mock":
             return MockCommand.main(arguments: Array(arguments.dropFirst()), environment: environment)
+        case "verify":
+            return await VerifyCommand.main(arguments: Array(arguments.dropFirst()), environment: environment)
         default:
             return await FilterCommand.main(arguments: arguments, environment: environment)
         }
