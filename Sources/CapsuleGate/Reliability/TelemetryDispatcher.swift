@@ -80,7 +80,8 @@ public final class TelemetryDispatcher: Sendable {
     /// Delivers events until ``finish(deadline:)`` was called and the queue is empty. Cancelling it spools
     /// everything not yet delivered.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
+        // Children return `false`; the drain timer returns `true` when the deadline passes.
+        await withTaskGroup(of: Bool.self) { group in
             var running = 0
             for await ticket in stream {
                 let queued = state.withLock { state in
@@ -88,14 +89,26 @@ public final class TelemetryDispatcher: Sendable {
                     return state.pending[ticket]
                 }
                 guard let event = queued else { continue }
-                if running >= concurrency {
-                    await group.next()
+                if running >= concurrency, await group.next() != nil {
                     running -= 1
                 }
-                group.addTask { await self.deliver(event, ticket: ticket) }
+                group.addTask {
+                    await self.deliver(event, ticket: ticket)
+                    return false
+                }
                 running += 1
             }
-            await group.waitForAll()
+            // Input is over: deliveries still in flight get until the drain deadline, then are cancelled.
+            guard running > 0 else { return }
+            group.addTask { await self.waitForDeadline() }
+            while let isTimer = await group.next() {
+                if isTimer {
+                    group.cancelAll()
+                } else {
+                    running -= 1
+                    if running == 0 { group.cancelAll() }
+                }
+            }
         }
         // Whatever was offered and not resolved (a cancelled run) goes to the spool: nothing is lost silently.
         let leftovers = state.withLock { state in
@@ -103,6 +116,18 @@ public final class TelemetryDispatcher: Sendable {
             return state.pending.sorted { $0.key < $1.key }.map(\.value)
         }
         for event in leftovers { spool.keep(Spool.line(for: event)) }
+    }
+
+    /// Returns `true` once the drain deadline (which ``expedite()`` may bring forward) has passed, `false` when
+    /// cancelled first.
+    private func waitForDeadline() async -> Bool {
+        while !Task.isCancelled {
+            guard let deadline = state.withLock({ $0.deadline }) else { return false }
+            let remaining = deadline - MonotonicClock.now()
+            if remaining <= 0 { return true }
+            try? await Task.sleep(nanoseconds: UInt64(min(remaining, 0.05) * 1e9))
+        }
+        return false
     }
 
     private func resolve(_ ticket: Int, delivered: Bool) {
