@@ -45,4 +45,21 @@ static inline CURLMcode cg_multi_setopt_long(CURLM *handle, CURLMoption option, 
     return curl_multi_setopt(handle, option, value);
 }
 
+static inline CURLcode cg_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode cg_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode cg_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+/* The CURLcode stored in a CURLMSG_DONE message (a union member Swift cannot name portably). */
+static inline CURLcode cg_multi_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
+
 #endif

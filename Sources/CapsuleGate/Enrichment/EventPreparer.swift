@@ -1,5 +1,3 @@
-import Foundation
-
 /// Values the filter fills into events that lack them.
 public struct EnrichmentDefaults: Sendable, Hashable {
     /// `agent.id` for events without one.
@@ -46,8 +44,22 @@ public struct RejectedLine: Error, Sendable {
 
 /// Parses, enriches and validates input lines: the pure part of the filter's per-line work.
 ///
-/// PLACEHOLDER implementation (JSONSerialization); the JSON core replaces it with the byte scanner.
+/// The line is scanned once (``JSONScanner``) and the body is built by splicing bytes into a copy of it: the
+/// `correlation_id` member is cut out, missing fields are inserted before the closing brace of the object they
+/// belong to, and every other byte (key order, spacing, escapes, numbers such as `1e999`) is forwarded unchanged.
+/// Leading and trailing whitespace around the object is dropped.
+///
+/// Enrichment fills only what is absent, never overwrites (a present but invalid field is an error):
+/// `timestamp`, `session_id`, `agent.id` and `agent.name` (into `agent`, or in a new `agent` object), `user.email`
+/// (likewise), and `tool.input` = `{}` for a tool_invocation whose `tool` object lacks it. The
+/// ``EventValidator`` rules then apply to the enriched event.
+///
+/// A `correlation_id` must be a non-empty string of at most 1024 bytes without control characters, since it
+/// becomes the `x-correlation-id` header.
 public struct EventPreparer: Sendable {
+    /// The longest `correlation_id` accepted, in UTF-8 bytes.
+    public static let maximumCorrelationIDBytes = 1024
+
     /// The values filled into events that lack them.
     public var defaults: EnrichmentDefaults
 
@@ -66,45 +78,115 @@ public struct EventPreparer: Sendable {
         _ line: UnsafeRawBufferPointer,
         timestamp: () -> String
     ) -> Result<PreparedEvent, RejectedLine> {
-        guard var object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-            return .failure(
-                RejectedLine(
-                    failure: ValidationFailure(field: nil, message: "expected a JSON object"),
-                    eventType: nil,
-                    correlationID: nil,
-                    sessionID: nil
-                )
-            )
+        let scan: EventScan
+        switch JSONScanner.scan(line) {
+        case .success(let result): scan = result
+        case .failure(let error):
+            return .failure(RejectedLine(failure: ValidationFailure(field: nil, message: error.description)))
         }
-        let correlation = object.removeValue(forKey: "correlation_id") as? String
-        if object["session_id"] == nil { object["session_id"] = defaults.sessionID }
-        if object["timestamp"] == nil { object["timestamp"] = timestamp() }
-        var agent = object["agent"] as? [String: Any] ?? [:]
-        if agent["id"] == nil, let id = defaults.agentID { agent["id"] = id }
-        if agent["name"] == nil, let name = defaults.agentName { agent["name"] = name }
-        object["agent"] = agent
-        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        let bytes = [UInt8](data)
-        let validated = bytes.withUnsafeBytes { EventValidator.validate($0) }
-        switch validated {
-        case .success(let event):
-            return .success(
-                PreparedEvent(
-                    eventType: event.eventType,
-                    correlationID: correlation ?? UUID().uuidString.lowercased(),
-                    sessionID: event.sessionID,
-                    body: bytes
-                )
-            )
+        guard scan.rootIsObject else {
+            return .failure(RejectedLine(failure: ValidationFailure(field: nil, message: "expected a JSON object")))
+        }
+        let sessionMember = scan.member(.sessionID)
+        var rejected = RejectedLine(
+            failure: ValidationFailure(field: nil, message: ""),
+            eventType: scan.member(.eventType).flatMap { scan.string($0, in: line) },
+            correlationID: nil,
+            sessionID: sessionMember == nil ? defaults.sessionID : sessionMember.flatMap { scan.string($0, in: line) }
+        )
+        let correlationMember = scan.member(.correlationID)
+        if let correlationMember {
+            guard let value = scan.string(correlationMember, in: line) else {
+                return reject(&rejected, "correlation_id", "expected a string")
+            }
+            if let problem = Self.correlationIDProblem(value) {
+                return reject(&rejected, "correlation_id", problem)
+            }
+            rejected.correlationID = value
+        }
+        if let path = scan.duplicateKeyPath(in: line) {
+            return reject(&rejected, path, "duplicate key")
+        }
+        let fills = fills(for: scan, in: line, timestamp: timestamp)
+        let eventType: EventType
+        switch EventValidator.check(scan, in: line, fills: fills) {
+        case .success(let type): eventType = type
         case .failure(let failure):
-            return .failure(
-                RejectedLine(
-                    failure: failure,
-                    eventType: object["event_type"] as? String,
-                    correlationID: correlation,
-                    sessionID: object["session_id"] as? String
-                )
-            )
+            rejected.failure = failure
+            return .failure(rejected)
         }
+        let body = BodySplicer(scan: scan, line: line, fills: fills, correlation: correlationMember).splice()
+        return .success(
+            PreparedEvent(
+                eventType: eventType,
+                correlationID: rejected.correlationID ?? UUIDv4.random(),
+                sessionID: rejected.sessionID ?? defaults.sessionID,
+                body: body
+            )
+        )
+    }
+
+    /// Why `value` cannot be a correlation id, or `nil` when it can.
+    static func correlationIDProblem(_ value: String) -> String? {
+        if value.isEmpty { return "expected a non-empty string" }
+        if value.utf8.count > maximumCorrelationIDBytes {
+            return "expected at most \(maximumCorrelationIDBytes) bytes"
+        }
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "expected a string without control characters"
+        }
+        return nil
+    }
+
+    /// Sets the failure on `rejected` and returns it.
+    private func reject(
+        _ rejected: inout RejectedLine,
+        _ field: String,
+        _ message: String
+    ) -> Result<PreparedEvent, RejectedLine> {
+        rejected.failure = ValidationFailure(field: field, message: message)
+        return .failure(rejected)
+    }
+
+    /// What enrichment adds to the scanned line: only fields it lacks, and only into objects that are objects.
+    private func fills(
+        for scan: EventScan,
+        in line: UnsafeRawBufferPointer,
+        timestamp: () -> String
+    ) -> EventFills {
+        var fills = EventFills()
+        if scan.member(.timestamp) == nil { fills.timestamp = timestamp() }
+        if scan.member(.sessionID) == nil { fills.sessionID = defaults.sessionID }
+        if let agent = scan.member(.agent) {
+            if line[agent.valueStart] == UInt8(ascii: "{") {
+                if scan.member(.id, in: .agent) == nil { fills.agentID = defaults.agentID }
+                if scan.member(.name, in: .agent) == nil { fills.agentName = defaults.agentName }
+            }
+        } else {
+            fills.agentID = defaults.agentID
+            fills.agentName = defaults.agentName
+        }
+        if let user = scan.member(.user) {
+            if line[user.valueStart] == UInt8(ascii: "{") && scan.member(.email, in: .user) == nil {
+                fills.userEmail = defaults.userEmail
+            }
+        } else {
+            fills.userEmail = defaults.userEmail
+        }
+        if let tool = scan.member(.tool), line[tool.valueStart] == UInt8(ascii: "{"),
+            scan.member(.input, in: .tool) == nil,
+            let typeMember = scan.member(.eventType), let raw = scan.rawString(typeMember, in: line),
+            EventValidator.eventType(raw, hasEscapes: typeMember.valueHasEscapes) == .toolInvocation
+        {
+            fills.toolInput = true
+        }
+        return fills
+    }
+}
+
+extension RejectedLine {
+    /// A rejection with nothing read from the line.
+    init(failure: ValidationFailure) {
+        self.init(failure: failure, eventType: nil, correlationID: nil, sessionID: nil)
     }
 }

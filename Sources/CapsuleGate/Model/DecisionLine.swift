@@ -1,5 +1,3 @@
-import Foundation
-
 /// One output line of the filter: the decision for one non-blank input line.
 public struct DecisionLine: Sendable, Hashable {
     /// What the agent should do.
@@ -73,23 +71,42 @@ public struct DecisionLine: Sendable, Hashable {
     /// Appends the line as one compact JSON object and a `\n` to `buffer`.
     ///
     /// Keys come in the contract's order: `line`, `event_type`, `correlation_id`, `session_id`, `action`,
-    /// `source`, `reason`, `status`, `latency_ms`; absent values are left out.
-    ///
-    /// PLACEHOLDER implementation; the JSON core replaces it with a direct byte writer.
+    /// `source`, `reason`, `status`, `latency_ms`; absent values are left out. `latency_ms` is rounded to three
+    /// decimals and never written in exponent form (`4.2`, `12.0`, `0.001`); a negative or non-finite latency is
+    /// written as `0.0`. Bytes are written directly, without Foundation.
     public func encode(into buffer: inout [UInt8]) {
-        var parts: [String] = ["\"line\":\(line)"]
-        func quoted(_ string: String) -> String {
-            let data = (try? JSONSerialization.data(withJSONObject: [string], options: [.withoutEscapingSlashes])) ?? Data()
-            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        JSONWriter.appendASCII("{\"line\":", to: &buffer)
+        JSONWriter.appendInt(line, to: &buffer)
+        if let eventType {
+            JSONWriter.appendASCII(",\"event_type\":", to: &buffer)
+            JSONWriter.appendString(eventType, to: &buffer)
         }
-        if let eventType { parts.append("\"event_type\":\(quoted(eventType))") }
-        if let correlationID { parts.append("\"correlation_id\":\(quoted(correlationID))") }
-        if let sessionID { parts.append("\"session_id\":\(quoted(sessionID))") }
-        parts.append("\"action\":\"\(action.rawValue)\"")
-        parts.append("\"source\":\"\(source.rawValue)\"")
-        if let reason { parts.append("\"reason\":\(quoted(reason))") }
-        if let status { parts.append("\"status\":\(status)") }
-        if let latencyMs { parts.append("\"latency_ms\":\((latencyMs * 10).rounded() / 10)") }
-        buffer.append(contentsOf: Array("{\(parts.joined(separator: ","))}\n".utf8))
+        if let correlationID {
+            JSONWriter.appendASCII(",\"correlation_id\":", to: &buffer)
+            JSONWriter.appendString(correlationID, to: &buffer)
+        }
+        if let sessionID {
+            JSONWriter.appendASCII(",\"session_id\":", to: &buffer)
+            JSONWriter.appendString(sessionID, to: &buffer)
+        }
+        JSONWriter.appendASCII(",\"action\":\"", to: &buffer)
+        buffer.append(contentsOf: action.rawValue.utf8)
+        JSONWriter.appendASCII("\",\"source\":\"", to: &buffer)
+        buffer.append(contentsOf: source.rawValue.utf8)
+        buffer.append(UInt8(ascii: "\""))
+        if let reason {
+            JSONWriter.appendASCII(",\"reason\":", to: &buffer)
+            JSONWriter.appendString(reason, to: &buffer)
+        }
+        if let status {
+            JSONWriter.appendASCII(",\"status\":", to: &buffer)
+            JSONWriter.appendInt(status, to: &buffer)
+        }
+        if let latencyMs {
+            JSONWriter.appendASCII(",\"latency_ms\":", to: &buffer)
+            let milliseconds = latencyMs.isFinite && latencyMs > 0 ? latencyMs : 0
+            JSONWriter.appendDecimal(milliseconds, fractionDigits: 3, to: &buffer)
+        }
+        JSONWriter.appendASCII("}\n", to: &buffer)
     }
 }
