@@ -1,5 +1,3 @@
-import Foundation
-
 /// What an answer from Capsule means, for one blocking or observational event.
 public enum ReplyMeaning: Sendable, Hashable {
     /// A blocking event was decided.
@@ -102,23 +100,18 @@ public struct CapsuleAnswer: Sendable, Hashable {
 
     /// Reads an answer body, or `nil` when it is not one.
     public static func parse(_ body: [UInt8]) -> CapsuleAnswer? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let response = object["response"] as? [String: Any],
-            let action = response["action"] as? String
-        else { return nil }
-        switch action {
-        case "allow": return CapsuleAnswer(action: .allow, reason: nil)
-        case "block": return CapsuleAnswer(action: .block, reason: response["reason"] as? String)
-        default: return nil
+        switch JSONPathReader.string(at: ["response", "action"], in: body) {
+        case "allow": CapsuleAnswer(action: .allow, reason: nil)
+        case "block": CapsuleAnswer(action: .block, reason: JSONPathReader.string(at: ["response", "reason"], in: body))
+        default: nil
         }
     }
 
     /// The `error` string of an error body such as `{"error":"…","field":"…"}`, shortened to 200 characters.
     public static func errorMessage(_ body: [UInt8]) -> String? {
-        guard !body.isEmpty, body.count < 65_536,
-            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let error = object["error"] as? String
-        else { return nil }
+        guard !body.isEmpty, body.count < 65_536, let error = JSONPathReader.string(at: ["error"], in: body) else {
+            return nil
+        }
         return String(error.prefix(200))
     }
 }

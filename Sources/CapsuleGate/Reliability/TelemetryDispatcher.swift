@@ -59,7 +59,7 @@ public final class TelemetryDispatcher: Sendable {
             continuation.yield(ticket)
         } else {
             log.sayOnce("queue-full", "telemetry queue full (\(capacity) events); spooling new events")
-            spool.keep(Spool.line(for: event))
+            spool.keep(event.spoolLine())
         }
     }
 
@@ -115,7 +115,7 @@ public final class TelemetryDispatcher: Sendable {
             defer { state.pending.removeAll() }
             return state.pending.sorted { $0.key < $1.key }.map(\.value)
         }
-        for event in leftovers { spool.keep(Spool.line(for: event)) }
+        for event in leftovers { spool.keep(event.spoolLine()) }
     }
 
     /// Returns `true` once the drain deadline (which ``expedite()`` may bring forward) has passed, `false` when
@@ -135,7 +135,7 @@ public final class TelemetryDispatcher: Sendable {
             if delivered { state.delivered += 1 }
             return state.pending.removeValue(forKey: ticket)
         }
-        if !delivered, let event { spool.keep(Spool.line(for: event)) }
+        if !delivered, let event { spool.keep(event.spoolLine()) }
     }
 
     private func deliver(_ event: PreparedEvent, ticket: Int) async {

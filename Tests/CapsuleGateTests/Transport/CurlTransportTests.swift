@@ -157,7 +157,7 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         #expect(error == .connectionRefused)
         #expect(error.description == "connection refused")
         #expect(!error.wasSent)
-        #expect(elapsed < 1)
+        #expect(elapsed < 3, "refused took \(elapsed) s; the timeout was 5 s")
     }
 
     @Test func returnsARedirectWithoutFollowingIt() async throws {
