@@ -148,8 +148,13 @@ import Darwin
                             ["--spool", directory.file(spool), "--telemetry-attempts", "1"]
                         )
                     )
-                    let argv = (try? String(contentsOfFile: "/proc/\(gate.pid)/cmdline", encoding: .utf8)) ?? ""
-                    #expect(!argv.isEmpty)
+                    // Right after spawning, /proc/PID/cmdline can still be empty (the exec is under way).
+                    var argv = ""
+                    for _ in 0..<200 where argv.isEmpty {
+                        argv = (try? String(contentsOfFile: "/proc/\(gate.pid)/cmdline", encoding: .utf8)) ?? ""
+                        if argv.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+                    }
+                    #expect(argv.contains("--token-file"), "argv: \(argv)")
                     outputs.append(argv)
                     await Reliability.feed(gate, text, thenClose: true)
                     #expect(await gate.waitForExit() == 0, "stderr: \(gate.stderrText)")
