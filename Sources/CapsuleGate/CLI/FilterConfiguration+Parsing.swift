@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension FilterConfiguration {
     /// Options of the filter that take a value, each with its environment variable.
     static let valueOptions: [(flag: String, variable: String?)] = [
@@ -47,14 +41,7 @@ extension FilterConfiguration {
             switchOptions: ["--help", "--version"]
         )
         let source = SettingSource(arguments: list, environment: environment)
-        guard let url = source.string("--url", "CAPSULE_URL") else {
-            throw .missingRequired(option: "--url", environment: "CAPSULE_URL")
-        }
-        let endpoint = try Endpoint.parse(url, option: list.values["--url"] != nil ? "--url" : "CAPSULE_URL")
-        guard let tokenSource = TokenSource.resolve(tokenFile: list.values["--token-file"], environment: environment)
-        else {
-            throw .other("missing token: pass --token-file PATH, or set CAPSULE_TOKEN or CAPSULE_TOKEN_FILE")
-        }
+        let connection = try ConnectionSettings.parse(source)
         let failMode = try source.value(
             "--fail-mode",
             "CAPSULE_FAIL_MODE",
@@ -69,13 +56,9 @@ extension FilterConfiguration {
             expected: "'all' or 'blocking'",
             parse: EmitMode.init(rawValue:)
         )
-        let caFile = source.string("--ca-file", "CAPSULE_CA_FILE")
-        if let caFile, access(caFile, R_OK) != 0 {
-            throw .other("cannot read the CA file '\(caFile)' given by --ca-file")
-        }
         return FilterConfiguration(
-            endpoint: endpoint,
-            tokenSource: tokenSource,
+            endpoint: connection.endpoint,
+            tokenSource: connection.tokenSource,
             concurrency: try source.integer("--concurrency", "CAPSULE_CONCURRENCY", default: 64, range: 1...1024),
             telemetryConcurrency: try source.integer(
                 "--telemetry-concurrency",
@@ -101,7 +84,7 @@ extension FilterConfiguration {
             ),
             spoolPath: source.string("--spool", "CAPSULE_SPOOL"),
             drainTimeout: try source.seconds("--drain-timeout", "CAPSULE_DRAIN_TIMEOUT", default: 30),
-            caFile: caFile,
+            caFile: connection.caFile,
             breakerThreshold: try source.integer(
                 "--breaker-threshold",
                 "CAPSULE_BREAKER_THRESHOLD",

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Every setting of `capsule-gate verify`, parsed once from flags over environment variables over defaults.
 ///
 /// The options are the filter's `--url`, token, `--ca-file`, identity and timeout options, read from the same
@@ -59,18 +53,8 @@ public struct VerifyConfiguration: Sendable {
             switchOptions: ["--json", "--help"]
         )
         let source = SettingSource(arguments: list, environment: environment)
-        guard let url = source.string("--url", "CAPSULE_URL") else {
-            throw .missingRequired(option: "--url", environment: "CAPSULE_URL")
-        }
-        let endpoint = try Endpoint.parse(url, option: list.values["--url"] != nil ? "--url" : "CAPSULE_URL")
-        guard let tokenSource = TokenSource.resolve(tokenFile: list.values["--token-file"], environment: environment)
-        else {
-            throw .other("missing token: pass --token-file PATH, or set CAPSULE_TOKEN or CAPSULE_TOKEN_FILE")
-        }
-        let caFile = source.string("--ca-file", "CAPSULE_CA_FILE")
-        if let caFile, access(caFile, R_OK) != 0 {
-            throw .other("cannot read the CA file '\(caFile)' given by --ca-file")
-        }
+        let connection = try ConnectionSettings.parse(source)
+        let (endpoint, tokenSource, caFile) = (connection.endpoint, connection.tokenSource, connection.caFile)
         let agentID = source.string("--agent-id", "CAPSULE_AGENT_ID") ?? defaultAgentID
         guard !agentID.isEmpty else {
             throw .invalidValue(option: "--agent-id", value: agentID, expected: "a non-empty agent id")
