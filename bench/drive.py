@@ -304,7 +304,9 @@ def cmd_aiohttp(args):
                     index = position
                     position += 1
                     async with session.post(args.url, data=lines[index], headers=headers) as response:
-                        answers[index] = await response.read()
+                        # What an agent's guard does: parse the answer and take its decision.
+                        answer = await response.json(content_type=None)
+                        answers[index] = json.dumps(answer["response"]).encode()
 
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
 

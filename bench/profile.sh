@@ -56,7 +56,7 @@ annotate="$OUT/annotate.txt"
 callgrind_annotate --threshold=100 "$OUT/callgrind.out" >"$annotate" 2>/dev/null || true
 demangle() { if command -v swift-demangle >/dev/null 2>&1; then swift-demangle --simplified; else cat; fi; }
 echo "Ir per event by object (self cost):"
-grep -E '^ *[0-9,]+ \(' "$annotate" | grep -v 'PROGRAM TOTALS' \
+grep -E '^ *[0-9,]+ \(.*\[/[^]]*\] *$' "$annotate" \
     | sed -E 's/^ *([0-9,]+) .*\[([^]]*)\] *$/\1 \2/' | awk -v events="$EVENTS" '
         NF == 2 { gsub(",", "", $1); n = split($2, parts, "/"); sum[parts[n]] += $1 }
         END { for (o in sum) printf "  %12d  %s\n", sum[o] / events, o }' | sort -rn | head -n 8

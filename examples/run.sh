@@ -22,8 +22,16 @@ for name in $(compgen -v CAPSULE_); do unset "$name"; done # the caller's settin
 
 work=$(mktemp -d)
 mock_pid=""
-cleanup() {
-    if [[ -n $mock_pid ]]; then kill -TERM "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; fi
+cleanup() { # SIGTERM stops the mock within 1 s; one that outlives 3 s is killed, with a warning
+    if [[ -n $mock_pid ]]; then
+        kill -TERM "$mock_pid" 2>/dev/null
+        for _ in $(seq 30); do kill -0 "$mock_pid" 2>/dev/null && sleep 0.1; done
+        if kill -0 "$mock_pid" 2>/dev/null; then
+            echo "examples: warning: capsule-gate mock ignored SIGTERM for 3 s; killing it" >&2
+            kill -KILL "$mock_pid" 2>/dev/null
+        fi
+        wait "$mock_pid" 2>/dev/null
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT

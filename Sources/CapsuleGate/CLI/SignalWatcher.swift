@@ -10,12 +10,17 @@ public enum SignalWatcher {
 
     /// Blocks the handled signals in the calling thread (and so in every thread it starts later), and ignores
     /// SIGPIPE so that a closed stdout shows up as `EPIPE`.
+    ///
+    /// The handled signals' dispositions are reset to the default first: a parent may have set them to "ignore"
+    /// (a non-interactive shell does so for SIGINT in background jobs), and an ignored signal is discarded before
+    /// `sigwait` can see it. Blocked, they are never acted on by default either.
     public static func blockSignals() {
         signal(SIGPIPE, SIG_IGN)
         var set = sigset_t()
         sigemptyset(&set)
         for signal in handled { sigaddset(&set, signal) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
+        for handledSignal in handled { signal(handledSignal, SIG_DFL) }
     }
 
     /// Starts the watcher thread; `handler` runs on it once per signal received, for the life of the process.
