@@ -23,7 +23,10 @@ struct ReadmeTests {
         )
         #expect(flags.count >= 5, "help printed too few flags: \(text)")
         let missing = flags.filter { !Self.readme.contains("`\($0)") && !Self.readme.contains("\($0) ") }
-        #expect(missing.isEmpty, "flags of 'capsule-gate \(subcommand.joined()) --help' missing from README.md: \(missing.sorted())")
+        #expect(
+            missing.isEmpty,
+            "flags of 'capsule-gate \(subcommand.joined()) --help' missing from README.md: \(missing.sorted())"
+        )
     }
 
     @Test func startsWithTheDemoAndTestCommands() {

@@ -14,6 +14,7 @@ public struct ArgumentList: Sendable, Hashable {
     ///   - arguments: The raw arguments.
     ///   - valueOptions: Options that take a value.
     ///   - switchOptions: Options that take none.
+    /// - Returns: The options found, by name.
     /// - Throws: ``UsageError`` for an unknown option, a missing value or a positional argument.
     public static func parse(
         _ arguments: [String],

@@ -4,9 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// The Capsule JWT. Its description is redacted so that it cannot leak through string interpolation.
+/// The Capsule JWT.
+///
+/// Its description is redacted so that it cannot leak through string interpolation.
 public struct BearerToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The token itself. Read it only to build the `Authorization` header or to compare.
+    /// The token itself.
+    ///
+    /// Read it only to build the `Authorization` header or to compare.
     public let value: String
 
     /// Wraps a token.
@@ -20,7 +24,9 @@ public struct BearerToken: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var debugDescription: String { "[redacted]" }
 }
 
-/// Where the token comes from: `--token-file`, then `CAPSULE_TOKEN`, then `CAPSULE_TOKEN_FILE`. Never a flag value.
+/// Where the token comes from.
+///
+/// Precedence: `--token-file`, then `CAPSULE_TOKEN`, then `CAPSULE_TOKEN_FILE`. Never a flag value.
 public enum TokenSource: Sendable, Hashable {
     /// A file holding the token (trailing whitespace trimmed); re-read on SIGHUP and after a 401.
     case file(path: String)

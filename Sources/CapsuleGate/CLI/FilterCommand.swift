@@ -117,7 +117,8 @@ public enum FilterCommand {
             log.say("\(spooled) telemetry event\(spooled == 1 ? "" : "s") not delivered; appended to '\(path)'")
         }
         if lost > 0 {
-            let hint = spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
+            let hint =
+                spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
             log.say("\(lost) telemetry event\(lost == 1 ? " was" : "s were") not delivered\(hint)")
         }
     }

@@ -29,6 +29,7 @@ extension FilterConfiguration {
     ///   - arguments: The arguments after the program name.
     ///   - environment: The process environment.
     ///   - sessionID: The session id to use when neither `--session-id` nor `CAPSULE_SESSION_ID` is set.
+    /// - Returns: The configuration.
     /// - Throws: ``UsageError`` naming the first bad or missing setting.
     public static func parse(
         _ arguments: [String],

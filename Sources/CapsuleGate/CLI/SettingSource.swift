@@ -52,7 +52,11 @@ public struct SettingSource: Sendable {
     }
 
     /// A number of seconds, fractions allowed, greater than zero.
-    public func seconds(_ option: String, _ variable: String?, default defaultValue: Double) throws(UsageError) -> Double {
+    public func seconds(
+        _ option: String,
+        _ variable: String?,
+        default defaultValue: Double
+    ) throws(UsageError) -> Double {
         try value(option, variable, default: defaultValue, expected: "a number of seconds greater than 0") {
             Double($0).flatMap { $0 > 0 && $0.isFinite && $0 <= 86_400 ? $0 : nil }
         }

@@ -27,6 +27,7 @@ public final class CapsuleClient: Sendable {
     ///   - event: The prepared event.
     ///   - timeout: The whole budget in seconds, a retry after a 401 included.
     ///   - classify: ``ReplyClassifier/classifyBlocking(_:)`` or ``ReplyClassifier/classifyTelemetry(_:)``.
+    /// - Returns: The meaning of the reply, the seconds spent, and the server's `Retry-After`.
     public func send(
         _ event: PreparedEvent,
         timeout: Double,

@@ -60,7 +60,9 @@ public final class CurlWebhookSender: WebhookSending {
     /// The id with control characters replaced, so a caller's id can never split or inject a header.
     static func headerSafe(_ id: String) -> String {
         guard id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return id }
-        return String(String.UnicodeScalarView(id.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "_" : $0 }))
+        return String(
+            String.UnicodeScalarView(id.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "_" : $0 })
+        )
     }
 
     static func kind(of error: TransportError) -> TransportFailure.Kind {

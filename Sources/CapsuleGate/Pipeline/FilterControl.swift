@@ -43,7 +43,9 @@ public final class FilterControl: Sendable {
     /// Why the filter is stopping, if it is.
     public var stop: Stop? { state.withLock { $0.stop } }
 
-    /// Requests a stop; the first request wins. Returns `true` when this was the first.
+    /// Requests a stop; the first request wins.
+    ///
+    /// - Returns: `true` when this was the first request.
     @discardableResult
     public func request(_ stop: Stop) -> Bool {
         let (isFirst, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in

@@ -102,7 +102,8 @@ public struct CapsuleAnswer: Sendable, Hashable {
     public static func parse(_ body: [UInt8]) -> CapsuleAnswer? {
         switch JSONPathReader.string(at: ["response", "action"], in: body) {
         case "allow": CapsuleAnswer(action: .allow, reason: nil)
-        case "block": CapsuleAnswer(action: .block, reason: JSONPathReader.string(at: ["response", "reason"], in: body))
+        case "block":
+            CapsuleAnswer(action: .block, reason: JSONPathReader.string(at: ["response", "reason"], in: body))
         default: nil
         }
     }

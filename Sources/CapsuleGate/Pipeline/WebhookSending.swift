@@ -24,7 +24,7 @@ public struct TransportFailure: Error, Sendable, Hashable, CustomStringConvertib
 
     /// What kind of failure it was.
     public var kind: Kind
-    /// The reason as the output line states it: `timeout after 10s`, `connection refused`, …
+    /// The reason as the output line states it, such as `timeout after 10s` or `connection refused`.
     public var description: String
 
     /// Creates a failure.

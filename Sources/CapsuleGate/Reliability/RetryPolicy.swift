@@ -22,6 +22,7 @@ public struct RetryPolicy: Sendable, Hashable {
     ///   - attempt: The 0-based number of the attempt that failed.
     ///   - retryAfter: The server's `Retry-After` in seconds, honoured (up to `retryAfterCap`) over the backoff.
     ///   - unit: A random number in `0..<1` for the jitter.
+    /// - Returns: The delay in seconds.
     public func delay(after attempt: Int, retryAfter: Double?, unit: Double) -> Double {
         if let retryAfter { return min(max(retryAfter, 0), retryAfterCap) }
         let ceiling = min(cap, base * Double(1 << min(attempt, 20)))

@@ -54,4 +54,3 @@ public final class Spool: Sendable {
         counts.withLock { ($0.spooled, $0.failed) }
     }
 }
-

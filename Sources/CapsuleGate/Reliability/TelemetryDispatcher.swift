@@ -77,8 +77,9 @@ public final class TelemetryDispatcher: Sendable {
         state.withLock { $0.deadline = min($0.deadline ?? now, now) }
     }
 
-    /// Delivers events until ``finish(deadline:)`` was called and the queue is empty. Cancelling it spools
-    /// everything not yet delivered.
+    /// Delivers events until ``finish(deadline:)`` was called and the queue is empty.
+    ///
+    /// Cancelling it spools everything not yet delivered.
     public func run() async {
         // Children return `false`; the drain timer returns `true` when the deadline passes.
         await withTaskGroup(of: Bool.self) { group in

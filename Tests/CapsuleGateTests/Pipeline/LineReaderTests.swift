@@ -44,7 +44,10 @@ struct LineReaderTests {
     }
 
     @Test func acceptsALineExactlyAtTheLimitAndRejectsOneByteMore() {
-        let (seen, _) = read([String(repeating: "a", count: 64) + "\n" + String(repeating: "b", count: 65) + "\nok\n"], maxLineBytes: 64)
+        let (seen, _) = read(
+            [String(repeating: "a", count: 64) + "\n" + String(repeating: "b", count: 65) + "\nok\n"],
+            maxLineBytes: 64
+        )
         #expect(seen == [.line(1, String(repeating: "a", count: 64)), .tooLong(2, 65), .line(3, "ok")])
     }
 

@@ -26,8 +26,10 @@ struct FilterContractTests {
             let decisions = FilterTestSupport.objects(result.stdout)
             #expect(decisions.count == 40)
             #expect(decisions.map { $0["correlation_id"] as? String } == (0..<40).map { "id-\($0)" })
-            let expectedLineNumbers = lines.enumerated().filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }
-                .map { $0.offset + 1 }
+            let expectedLineNumbers = lines.enumerated().filter {
+                !$0.element.trimmingCharacters(in: .whitespaces).isEmpty
+            }
+            .map { $0.offset + 1 }
             #expect(decisions.map { $0["line"] as? Int } == expectedLineNumbers)
             for decision in decisions {
                 let type = decision["event_type"] as? String
@@ -88,9 +90,10 @@ struct FilterContractTests {
                 #expect(((body["tool"] as? [String: Any])?["input"] as? [String: Any])?.isEmpty == true)
                 let timestamp = try #require(body["timestamp"] as? String)
                 #expect(timestamp.hasSuffix("Z") && timestamp.count >= 20)
-                let headers = (first["headers"] as? [String: Any]).map { dictionary in
-                    Dictionary(uniqueKeysWithValues: dictionary.map { ($0.key.lowercased(), "\($0.value)") })
-                } ?? [:]
+                let headers =
+                    (first["headers"] as? [String: Any]).map { dictionary in
+                        Dictionary(uniqueKeysWithValues: dictionary.map { ($0.key.lowercased(), "\($0.value)") })
+                    } ?? [:]
                 #expect(headers["x-correlation-id"] == "c-1")
                 #expect(headers["content-type"] == "application/json")
                 #expect(headers["user-agent"]?.hasPrefix("capsule-gate/") == true)
@@ -206,7 +209,8 @@ struct FilterContractTests {
     }
 
     @Test func relaysBlocksWithCapsulesReason() async throws {
-        let policy = #"{"rules":[{"name":"no-drop","tool":"db_*","input_regex":"(?i)drop\\s+table","action":"block","reason":"destructive SQL"}]}"#
+        let policy =
+            #"{"rules":[{"name":"no-drop","tool":"db_*","input_regex":"(?i)drop\\s+table","action":"block","reason":"destructive SQL"}]}"#
         try await withTemporaryDirectory { directory in
             let path = try directory.write("policy.json", policy)
             try await withMockProcess(["--policy", path], environment: ["CAPSULE_TOKEN": token]) { mock in
@@ -228,8 +232,11 @@ struct FilterContractTests {
     }
 
     @Test func finishesAMixedRunWithRandomDelaysInAFractionOfTheSequentialTime() async throws {
-        try await withMockProcess(["--latency", "5-25", "--seed", "42"], environment: ["CAPSULE_TOKEN": token]) { mock in
-            let types = ["tool_invocation", "user_message", "tool_result", "agent_message", "session_start", "session_end"]
+        try await withMockProcess(["--latency", "5-25", "--seed", "42"], environment: ["CAPSULE_TOKEN": token]) {
+            mock in
+            let types = [
+                "tool_invocation", "user_message", "tool_result", "agent_message", "session_start", "session_end",
+            ]
             let lines = (0..<300).map { FilterTestSupport.event(types[$0 % 6], ["correlation_id": "m-\($0)"]) }
             let start = ContinuousClock.now
             let result = try await GateBinary.run(
@@ -243,7 +250,9 @@ struct FilterContractTests {
             #expect(decisions.map { $0["correlation_id"] as? String } == (0..<300).map { "m-\($0)" })
             // Sequentially, 100 blocking calls at 5-25 ms alone take at least 1.5 s (and 300 requests ~4.5 s).
             #expect(elapsed < .milliseconds(1500), "took \(elapsed)")
-            #expect(decisions.allSatisfy { ($0["source"] as? String) == "capsule" || ($0["source"] as? String) == "queued" })
+            #expect(
+                decisions.allSatisfy { ($0["source"] as? String) == "capsule" || ($0["source"] as? String) == "queued" }
+            )
         }
     }
 

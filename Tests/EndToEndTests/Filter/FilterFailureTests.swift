@@ -10,7 +10,11 @@ import Glibc
 struct FilterFailureTests {
     let token = "failure-token-51c0de"
 
-    private func decide(_ url: String, _ extra: [String] = [], environment: [String: String] = [:]) async throws
+    private func decide(
+        _ url: String,
+        _ extra: [String] = [],
+        environment: [String: String] = [:]
+    ) async throws
         -> (decision: [String: Any], result: RunResult)
     {
         let result = try await GateBinary.run(

@@ -15,7 +15,10 @@ struct FilterUsageTests {
         (["--url", "http://127.0.0.1:9", "--blocking-timeout", "-1"], ["CAPSULE_TOKEN": "t"], "--blocking-timeout"),
         (["--url", "http://127.0.0.1:9", "--fail-mode", "maybe"], ["CAPSULE_TOKEN": "t"], "--fail-mode"),
         (["--url", "http://127.0.0.1:9", "--emit", "some"], ["CAPSULE_TOKEN": "t"], "--emit"),
-        (["--url", "http://127.0.0.1:9"], ["CAPSULE_TOKEN": "t", "CAPSULE_CONCURRENCY": "lots"], "CAPSULE_CONCURRENCY"),
+        (
+            ["--url", "http://127.0.0.1:9"], ["CAPSULE_TOKEN": "t", "CAPSULE_CONCURRENCY": "lots"],
+            "CAPSULE_CONCURRENCY"
+        ),
         (["--url", "http://127.0.0.1:9", "--token-file", "/nonexistent/token"], [:], "/nonexistent/token"),
         (["--url", "http://127.0.0.1:9", "--ca-file", "/nonexistent/ca.pem"], ["CAPSULE_TOKEN": "t"], "ca.pem"),
         (["--url", "http://127.0.0.1:9", "--concurrency"], ["CAPSULE_TOKEN": "t"], "--concurrency"),
