@@ -66,8 +66,7 @@ public struct Filter: Sendable {
 
     /// Runs until `input` reaches EOF (or a stop), writing decisions to `output`.
     public func run(input: Int32, output: Int32) async -> Outcome {
-        let window = DispatchSemaphore(value: 0)
-        for _ in 0..<configuration.window { window.signal() }
+        let window = LineWindow(size: configuration.window)
         let control = self.control
         let writer = OutputWriter(descriptor: output, window: window) {
             control.request(.outputClosed)
@@ -121,7 +120,7 @@ public struct Filter: Sendable {
     /// The reader thread's work: every line gets a sequence number and, eventually, exactly one submission.
     private func readLines(
         input: Int32,
-        window: DispatchSemaphore,
+        window: LineWindow,
         emitter: OrderedEmitter,
         blocking: AsyncStream<BlockingWork>.Continuation
     ) -> LineReader.Ending {
@@ -147,7 +146,7 @@ public struct Filter: Sendable {
         return reader.run(
             line: { number, bytes in
                 guard !Self.isBlank(bytes) else { return }
-                window.wait()
+                window.acquire()
                 defer { sequence += 1 }
                 switch preparer.prepare(bytes, timestamp: timestamp) {
                 case .success(let event) where event.eventType.isBlocking:
@@ -186,7 +185,7 @@ public struct Filter: Sendable {
                 }
             },
             tooLong: { number, length in
-                window.wait()
+                window.acquire()
                 defer { sequence += 1 }
                 reject(
                     DecisionLine(

@@ -1,14 +1,13 @@
-import Dispatch
 import Synchronization
 
 /// Puts finished decision lines back in input order and hands each run that is ready to the writer.
 public final class OrderedEmitter: Sendable {
     private let buffer = Mutex(ReorderBuffer<[UInt8]>())
     private let writer: OutputWriter
-    private let window: DispatchSemaphore
+    private let window: LineWindow
 
     /// Creates an emitter writing through `writer`; suppressed lines release their `window` slot at once.
-    public init(writer: OutputWriter, window: DispatchSemaphore) {
+    public init(writer: OutputWriter, window: LineWindow) {
         self.writer = writer
         self.window = window
     }
@@ -27,6 +26,6 @@ public final class OrderedEmitter: Sendable {
             }
             return released - ready.count
         }
-        for _ in 0..<suppressed { window.signal() }
+        window.release(suppressed)
     }
 }

@@ -22,7 +22,7 @@ public final class OutputWriter: Sendable {
     }
 
     private let descriptor: Int32
-    private let window: DispatchSemaphore
+    private let window: LineWindow
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -32,9 +32,9 @@ public final class OutputWriter: Sendable {
     ///
     /// - Parameters:
     ///   - descriptor: Where lines go (stdout).
-    ///   - window: Signalled once per line written.
+    ///   - window: Given back one slot per line written.
     ///   - onClosed: Called once, on the writer thread, when the descriptor's reader has gone.
-    public init(descriptor: Int32, window: DispatchSemaphore, onClosed: @escaping @Sendable () -> Void) {
+    public init(descriptor: Int32, window: LineWindow, onClosed: @escaping @Sendable () -> Void) {
         self.descriptor = descriptor
         self.window = window
         self.onClosed = onClosed
@@ -53,7 +53,7 @@ public final class OutputWriter: Sendable {
             return false
         }
         if discarded {
-            for _ in 0..<lines { window.signal() }
+            window.release(lines)
         } else {
             wake.signal()
         }
@@ -78,13 +78,13 @@ public final class OutputWriter: Sendable {
             }
             if !bytes.isEmpty {
                 if StandardStreams.write(bytes, to: descriptor) {
-                    for _ in 0..<lines { window.signal() }
+                    window.release(lines)
                 } else {
                     let wasOpen = state.withLock { state in
                         defer { state.isClosed = true }
                         return !state.isClosed
                     }
-                    for _ in 0..<lines { window.signal() }
+                    window.release(lines)
                     if wasOpen { onClosed() }
                 }
             }
