@@ -64,7 +64,7 @@ extension FilterConfiguration {
             telemetryConcurrency: try source.integer(
                 "--telemetry-concurrency",
                 "CAPSULE_TELEMETRY_CONCURRENCY",
-                default: 32,
+                default: 64,
                 range: 1...1024
             ),
             blockingTimeout: try source.seconds("--blocking-timeout", "CAPSULE_BLOCKING_TIMEOUT", default: 10),
@@ -96,7 +96,7 @@ extension FilterConfiguration {
             telemetryQueueCapacity: try source.integer(
                 "--telemetry-queue",
                 "CAPSULE_TELEMETRY_QUEUE",
-                default: 10_000,
+                default: 2048,
                 range: 1...1_000_000
             ),
             telemetryAttempts: try source.integer(
@@ -124,7 +124,7 @@ extension FilterConfiguration {
           --url URL                    CAPSULE_URL                   Capsule endpoint (required); https, or http to loopback
           --token-file PATH            CAPSULE_TOKEN / CAPSULE_TOKEN_FILE   the JWT (required); never a flag value
           --concurrency N              CAPSULE_CONCURRENCY           blocking requests in flight (default 64)
-          --telemetry-concurrency N    CAPSULE_TELEMETRY_CONCURRENCY telemetry requests in flight (default 32)
+          --telemetry-concurrency N    CAPSULE_TELEMETRY_CONCURRENCY telemetry requests in flight (default 64)
           --blocking-timeout S         CAPSULE_BLOCKING_TIMEOUT      seconds per blocking event (default 10)
           --telemetry-timeout S        CAPSULE_TELEMETRY_TIMEOUT     seconds per telemetry attempt (default 5)
           --fail-mode open|closed      CAPSULE_FAIL_MODE             decision when Capsule cannot decide (default open)
@@ -139,7 +139,7 @@ extension FilterConfiguration {
           --ca-file PATH               CAPSULE_CA_FILE               extra CA certificate to trust (PEM)
           --breaker-threshold N        CAPSULE_BREAKER_THRESHOLD     consecutive failures that open the circuit (default 5)
           --breaker-cooldown S         CAPSULE_BREAKER_COOLDOWN      seconds before a probe after opening (default 5)
-          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 10000)
+          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 2048)
           --telemetry-attempts N       CAPSULE_TELEMETRY_ATTEMPTS    attempts per telemetry event (default 5)
           --help                                                     show this help
           --version                                                  print the version
