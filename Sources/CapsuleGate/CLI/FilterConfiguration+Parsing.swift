@@ -96,7 +96,7 @@ extension FilterConfiguration {
             telemetryQueueCapacity: try source.integer(
                 "--telemetry-queue",
                 "CAPSULE_TELEMETRY_QUEUE",
-                default: 2048,
+                default: 10_000,
                 range: 1...1_000_000
             ),
             telemetryAttempts: try source.integer(
@@ -139,7 +139,7 @@ extension FilterConfiguration {
           --ca-file PATH               CAPSULE_CA_FILE               extra CA certificate to trust (PEM)
           --breaker-threshold N        CAPSULE_BREAKER_THRESHOLD     consecutive failures that open the circuit (default 5)
           --breaker-cooldown S         CAPSULE_BREAKER_COOLDOWN      seconds before a probe after opening (default 5)
-          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 2048)
+          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 10000; 8 MiB)
           --telemetry-attempts N       CAPSULE_TELEMETRY_ATTEMPTS    attempts per telemetry event (default 5)
           --help                                                     show this help
           --version                                                  print the version

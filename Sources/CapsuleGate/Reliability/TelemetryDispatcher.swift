@@ -8,6 +8,7 @@ public final class TelemetryDispatcher: Sendable {
         var pending: [Int: PreparedEvent] = [:]
         var nextTicket = 0
         var waiting = 0
+        var waitingBytes = 0
         var deadline: Double?
         var delivered = 0
     }
@@ -19,6 +20,8 @@ public final class TelemetryDispatcher: Sendable {
     private let timeout: Double
     private let concurrency: Int
     private let capacity: Int
+    /// Bytes of event bodies the queue holds at most, whatever `capacity` says: memory stays flat.
+    private let byteBudget: Int
     private let stream: AsyncStream<Int>
     private let continuation: AsyncStream<Int>.Continuation
     private let state = Mutex(State())
@@ -31,7 +34,8 @@ public final class TelemetryDispatcher: Sendable {
         policy: RetryPolicy,
         timeout: Double,
         concurrency: Int,
-        capacity: Int
+        capacity: Int,
+        byteBudget: Int = 8 << 20
     ) {
         self.client = client
         self.spool = spool
@@ -40,6 +44,7 @@ public final class TelemetryDispatcher: Sendable {
         self.timeout = timeout
         self.concurrency = concurrency
         self.capacity = capacity
+        self.byteBudget = byteBudget
         (stream, continuation) = AsyncStream.makeStream(of: Int.self)
     }
 
@@ -49,8 +54,11 @@ public final class TelemetryDispatcher: Sendable {
     /// Queues `event` for delivery; when the queue is full the event goes straight to the spool.
     public func offer(_ event: PreparedEvent) {
         let ticket: Int? = state.withLock { state in
-            guard state.waiting < capacity, state.deadline == nil else { return nil }
+            guard state.waiting < capacity, state.waitingBytes + event.body.count <= byteBudget,
+                state.deadline == nil
+            else { return nil }
             state.waiting += 1
+            state.waitingBytes += event.body.count
             state.nextTicket += 1
             state.pending[state.nextTicket] = event
             return state.nextTicket
@@ -58,7 +66,11 @@ public final class TelemetryDispatcher: Sendable {
         if let ticket {
             continuation.yield(ticket)
         } else {
-            log.sayOnce("queue-full", "telemetry queue full (\(capacity) events); spooling new events")
+            log.sayOnce(
+                "queue-full",
+                "telemetry queue full (\(capacity) events or \(byteBudget >> 20) MiB); "
+                    + (spool.path == nil ? "counting new events as undelivered" : "spooling new events")
+            )
             spool.keep(event.spoolLine())
         }
     }
@@ -87,7 +99,9 @@ public final class TelemetryDispatcher: Sendable {
             for await ticket in stream {
                 let queued = state.withLock { state in
                     state.waiting -= 1
-                    return state.pending[ticket]
+                    let event = state.pending[ticket]
+                    state.waitingBytes -= event?.body.count ?? 0
+                    return event
                 }
                 guard let event = queued else { continue }
                 if running >= concurrency, await group.next() != nil {
