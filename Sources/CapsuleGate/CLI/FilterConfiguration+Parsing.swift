@@ -139,7 +139,7 @@ extension FilterConfiguration {
           --ca-file PATH               CAPSULE_CA_FILE               extra CA certificate to trust (PEM)
           --breaker-threshold N        CAPSULE_BREAKER_THRESHOLD     consecutive failures that open the circuit (default 5)
           --breaker-cooldown S         CAPSULE_BREAKER_COOLDOWN      seconds before a probe after opening (default 5)
-          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 10000; 8 MiB)
+          --telemetry-queue N          CAPSULE_TELEMETRY_QUEUE       telemetry events waiting at most (default 10000, at most 4 MiB)
           --telemetry-attempts N       CAPSULE_TELEMETRY_ATTEMPTS    attempts per telemetry event (default 5)
           --help                                                     show this help
           --version                                                  print the version

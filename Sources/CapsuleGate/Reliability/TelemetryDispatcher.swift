@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Delivers observational events in the background with its own concurrency limit, retries with backoff, and
@@ -9,6 +10,10 @@ public final class TelemetryDispatcher: Sendable {
         var nextTicket = 0
         var waiting = 0
         var waitingBytes = 0
+        /// When a delivery last succeeded (monotonic seconds).
+        var lastSuccess: Double?
+        /// Whether the reader waits in ``offer(_:)`` for room in the queue.
+        var isWaitingForRoom = false
         var deadline: Double?
         var delivered = 0
     }
@@ -25,6 +30,9 @@ public final class TelemetryDispatcher: Sendable {
     private let stream: AsyncStream<Int>
     private let continuation: AsyncStream<Int>.Continuation
     private let state = Mutex(State())
+    private let room = DispatchSemaphore(value: 0)
+    /// Seconds the reader may wait for room in a full queue while Capsule is accepting telemetry.
+    public let roomWait: Double = 1
 
     /// Creates a dispatcher; call ``run()`` in a task to start delivering.
     public init(
@@ -35,7 +43,7 @@ public final class TelemetryDispatcher: Sendable {
         timeout: Double,
         concurrency: Int,
         capacity: Int,
-        byteBudget: Int = 8 << 20
+        byteBudget: Int = 4 << 20
     ) {
         self.client = client
         self.spool = spool
@@ -51,28 +59,57 @@ public final class TelemetryDispatcher: Sendable {
     /// Events Capsule accepted so far.
     public var delivered: Int { state.withLock { $0.delivered } }
 
-    /// Queues `event` for delivery; when the queue is full the event goes straight to the spool.
+    /// Queues `event` for delivery.
+    ///
+    /// When the queue is full, the caller (the reader thread) waits for room only while Capsule is visibly
+    /// accepting telemetry — a delivery succeeded in the last second and the circuit is closed — and for at most
+    /// ``roomWait`` seconds; otherwise, or after that, the event goes straight to the spool. So a fast replay
+    /// against a healthy Capsule loses nothing and stays within the queue's memory, while a slow or unreachable
+    /// Capsule never holds up stdin for more than a moment.
     public func offer(_ event: PreparedEvent) {
-        let ticket: Int? = state.withLock { state in
-            guard state.waiting < capacity, state.waitingBytes + event.body.count <= byteBudget,
-                state.deadline == nil
-            else { return nil }
-            state.waiting += 1
-            state.waitingBytes += event.body.count
-            state.nextTicket += 1
-            state.pending[state.nextTicket] = event
-            return state.nextTicket
+        var waitUntil: Double?
+        while true {
+            let now = MonotonicClock.now()
+            let outcome: Offer = state.withLock { state in
+                guard state.deadline == nil else { return .spool }
+                if state.waiting < capacity, state.waitingBytes + event.body.count <= byteBudget {
+                    state.waiting += 1
+                    state.waitingBytes += event.body.count
+                    state.nextTicket += 1
+                    state.pending[state.nextTicket] = event
+                    return .queued(state.nextTicket)
+                }
+                guard let lastSuccess = state.lastSuccess, now - lastSuccess < 1, now < (waitUntil ?? .infinity)
+                else { return .spool }
+                state.isWaitingForRoom = true
+                return .wait
+            }
+            switch outcome {
+            case .queued(let ticket):
+                continuation.yield(ticket)
+                return
+            case .wait where !client.isCircuitOpen:
+                let limit = waitUntil ?? now + roomWait
+                waitUntil = limit
+                _ = room.wait(timeout: .now() + .milliseconds(Int(max(0, limit - now) * 1000) + 1))
+            case .wait, .spool:
+                state.withLock { $0.isWaitingForRoom = false }
+                log.sayOnce(
+                    "queue-full",
+                    "telemetry queue full (\(capacity) events or \(byteBudget >> 20) MiB) and capsule not keeping up; "
+                        + (spool.path == nil ? "counting new events as undelivered" : "spooling new events")
+                )
+                spool.keep(event.spoolLine())
+                return
+            }
         }
-        if let ticket {
-            continuation.yield(ticket)
-        } else {
-            log.sayOnce(
-                "queue-full",
-                "telemetry queue full (\(capacity) events or \(byteBudget >> 20) MiB); "
-                    + (spool.path == nil ? "counting new events as undelivered" : "spooling new events")
-            )
-            spool.keep(event.spoolLine())
-        }
+    }
+
+    /// What ``offer(_:)`` does with one event.
+    private enum Offer {
+        case queued(Int)
+        case wait
+        case spool
     }
 
     /// No more events will come: deliver what is queued until `deadline` (monotonic seconds), then spool the rest.
@@ -86,7 +123,11 @@ public final class TelemetryDispatcher: Sendable {
     /// From now on, deliver nothing more: spool what is queued, and stop retrying (shutdown on a signal).
     public func expedite() {
         let now = MonotonicClock.now()
-        state.withLock { $0.deadline = min($0.deadline ?? now, now) }
+        let wakeReader = state.withLock { state in
+            state.deadline = min(state.deadline ?? now, now)
+            return state.isWaitingForRoom
+        }
+        if wakeReader { room.signal() }
     }
 
     /// Delivers events until ``finish(deadline:)`` was called and the queue is empty.
@@ -97,12 +138,18 @@ public final class TelemetryDispatcher: Sendable {
         await withTaskGroup(of: Bool.self) { group in
             var running = 0
             for await ticket in stream {
-                let queued = state.withLock { state in
+                let (queued, wakeReader) = state.withLock { state in
                     state.waiting -= 1
                     let event = state.pending[ticket]
                     state.waitingBytes -= event?.body.count ?? 0
-                    return event
+                    // Wake a waiting reader only once an eighth of the queue is free, not per event.
+                    guard state.isWaitingForRoom, state.waiting <= capacity - capacity / 8,
+                        state.waitingBytes <= byteBudget - byteBudget / 8
+                    else { return (event, false) }
+                    state.isWaitingForRoom = false
+                    return (event, true)
                 }
+                if wakeReader { room.signal() }
                 guard let event = queued else { continue }
                 if running >= concurrency, await group.next() != nil {
                     running -= 1
@@ -146,8 +193,12 @@ public final class TelemetryDispatcher: Sendable {
     }
 
     private func resolve(_ ticket: Int, delivered: Bool) {
+        let now = MonotonicClock.now()
         let event = state.withLock { state in
-            if delivered { state.delivered += 1 }
+            if delivered {
+                state.delivered += 1
+                state.lastSuccess = now
+            }
             return state.pending.removeValue(forKey: ticket)
         }
         if !delivered, let event { spool.keep(event.spoolLine()) }
