@@ -16,6 +16,8 @@ RUNS="${BENCH_RUNS:-3}"
 SCALE="${BENCH_SCALE:-1}"
 STARTED=$(date +%s)
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || commit="$commit (with uncommitted changes in Sources)"
 
 source bench/lib.sh
 trap bench_cleanup EXIT
@@ -189,8 +191,6 @@ fi
 
 nginx_stop
 ELAPSED=$(($(date +%s) - STARTED))
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || commit="$commit (with uncommitted changes in Sources)"
 "$PY" - "$OUT/meta.json" "$commit" "$BIN" "$ELAPSED" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
 import json, os, platform, subprocess, sys, time
 path, commit, binary, elapsed, load_start, load_end = sys.argv[1:7]

@@ -92,16 +92,14 @@ typedef struct {
     uint32_t events;
 } cg_ready_descriptor;
 
-enum {
-    CG_EPOLL_IN = EPOLLIN,
-    CG_EPOLL_OUT = EPOLLOUT,
-    CG_EPOLL_ERR = EPOLLERR,
-    CG_EPOLL_HUP = EPOLLHUP,
-    CG_EPOLL_CTL_ADD = EPOLL_CTL_ADD,
-    CG_EPOLL_CTL_MOD = EPOLL_CTL_MOD,
-    CG_EPOLL_CTL_DEL = EPOLL_CTL_DEL,
-    CG_MAX_READY = 128,
-};
+static const uint32_t CG_EPOLL_IN = EPOLLIN;
+static const uint32_t CG_EPOLL_OUT = EPOLLOUT;
+static const uint32_t CG_EPOLL_ERR = EPOLLERR;
+static const uint32_t CG_EPOLL_HUP = EPOLLHUP;
+static const int CG_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+static const int CG_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+static const int CG_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+#define CG_MAX_READY 128
 
 /* A close-on-exec epoll instance, or -1. */
 static inline int cg_epoll_create(void) {

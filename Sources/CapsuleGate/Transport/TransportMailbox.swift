@@ -1,6 +1,12 @@
 import CCurl
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A request handed to the loop thread, with the continuation that receives its outcome.
 struct PendingRequest: Sendable {
     /// The transport-wide id, used to cancel it.
@@ -16,7 +22,8 @@ struct PendingRequest: Sendable {
 /// The state callers share with the loop thread.
 ///
 /// New requests, cancellations, stop, the default headers and the counters. Everything mutable is behind one
-/// `Mutex`, held only for a few appends (and a `curl_multi_wakeup`) and never while resuming a continuation.
+/// `Mutex`, held only for a few appends (and `curl_multi_wakeup` for ``CurlLoop``) and never while resuming a
+/// continuation or writing to the eventfd.
 final class TransportMailbox: Sendable {
     /// What the lock protects.
     struct State {
@@ -26,18 +33,26 @@ final class TransportMailbox: Sendable {
         var cancellations: [UInt64] = []
         /// Set by ``stop()``; no request is accepted after it.
         var isStopping = false
-        /// The address of the loop's multi handle while the loop runs (0 otherwise), kept as a plain number so the
-        /// state stays `Sendable`; only `curl_multi_wakeup`, which is thread-safe, is called on it, under the lock.
-        var multiAddress: UInt = 0
+        /// How to interrupt the loop's wait while the loop runs (`nil` otherwise).
+        var waker: LoopWaker?
         /// Header lines added to every request.
         var defaultHeaders: [String]
         /// Bumped on each change of ``defaultHeaders``.
         var headersGeneration: UInt64 = 1
 
-        /// Interrupts the loop's `curl_multi_poll`, when the loop runs.
-        func wakeLoop() {
-            if let multi = UnsafeMutableRawPointer(bitPattern: multiAddress) {
-                curl_multi_wakeup(multi)
+        /// Interrupts the loop's wait, when the loop runs: `curl_multi_wakeup` at once (the multi handle may go as
+        /// soon as the lock is released), the eventfd after unlocking (the mailbox owns it, so it cannot go).
+        ///
+        /// - Returns: Whether the caller must call ``TransportMailbox/signalEventDescriptor()`` after unlocking.
+        func wakeLoop() -> Bool {
+            switch waker {
+            case .multi(let address):
+                if let multi = UnsafeMutableRawPointer(bitPattern: address) { curl_multi_wakeup(multi) }
+                return false
+            case .eventDescriptor:
+                return true
+            case nil:
+                return false
             }
         }
     }
@@ -58,6 +73,9 @@ final class TransportMailbox: Sendable {
     private let state: Mutex<State>
     /// The next request id.
     private let nextIDCounter = Atomic<UInt64>(1)
+    /// The eventfd ``CurlSocketLoop`` waits on, or -1; owned here so a caller can write to it after unlocking
+    /// without racing the loop's exit.
+    let wakeDescriptor: Int32
     /// Sum of `CURLINFO_NUM_CONNECTS`: connections opened so far.
     let connectionsOpened = Atomic<Int>(0)
     /// Requests that got an HTTP answer.
@@ -68,6 +86,22 @@ final class TransportMailbox: Sendable {
     /// Creates a mailbox with the first default headers.
     init(defaultHeaders: [String]) {
         state = Mutex(State(defaultHeaders: defaultHeaders))
+        #if os(Linux)
+        wakeDescriptor = cg_eventfd_create()
+        #else
+        wakeDescriptor = -1
+        #endif
+    }
+
+    deinit {
+        if wakeDescriptor >= 0 { close(wakeDescriptor) }
+    }
+
+    /// Makes the eventfd readable, waking ``CurlSocketLoop``.
+    private func signalEventDescriptor() {
+        #if os(Linux)
+        cg_eventfd_signal(wakeDescriptor)
+        #endif
     }
 
     /// A fresh request id.
@@ -78,12 +112,12 @@ final class TransportMailbox: Sendable {
     /// Queues a request for the loop, or answers it `.cancelled` at once when the task is cancelled or the transport
     /// stopped.
     func submit(_ pending: PendingRequest) {
-        let accepted = state.withLock { state -> Bool in
-            if state.isStopping || Task.isCancelled { return false }
+        let (accepted, mustSignal) = state.withLock { state -> (Bool, Bool) in
+            if state.isStopping || Task.isCancelled { return (false, false) }
             state.pending.append(pending)
-            if state.pending.count == 1 { state.wakeLoop() }
-            return true
+            return (true, state.pending.count == 1 && state.wakeLoop())
         }
+        if mustSignal { signalEventDescriptor() }
         if !accepted {
             pending.continuation.resume(returning: .failure(.cancelled))
         }
@@ -91,14 +125,14 @@ final class TransportMailbox: Sendable {
 
     /// Cancels request `id`: answered here when the loop has not taken it yet, else handed to the loop.
     func cancel(_ id: UInt64) {
-        let removed = state.withLock { state -> PendingRequest? in
+        let (removed, mustSignal) = state.withLock { state -> (PendingRequest?, Bool) in
             if let index = state.pending.firstIndex(where: { $0.id == id }) {
-                return state.pending.remove(at: index)
+                return (state.pending.remove(at: index), false)
             }
             state.cancellations.append(id)
-            state.wakeLoop()
-            return nil
+            return (nil, state.wakeLoop())
         }
+        if mustSignal { signalEventDescriptor() }
         removed?.continuation.resume(returning: .failure(.cancelled))
     }
 
@@ -112,19 +146,24 @@ final class TransportMailbox: Sendable {
 
     /// Asks the loop to stop.
     func stop() {
-        state.withLock { state in
+        let mustSignal = state.withLock { state in
             state.isStopping = true
-            state.wakeLoop()
+            return state.wakeLoop()
         }
+        if mustSignal { signalEventDescriptor() }
     }
 
-    /// Called by the loop when its multi handle exists (`multi`) or is about to go (`nil`).
+    /// Called by the loop when it is ready to be woken with `waker`.
+    func attach(_ waker: LoopWaker) {
+        state.withLock { state in state.waker = waker }
+    }
+
+    /// Called by the loop before it frees what wakes it: stops accepting requests.
     ///
-    /// - Returns: Requests nobody will take any more (when detaching), to answer `.cancelled`.
-    func attach(multi: UnsafeMutableRawPointer?) -> [PendingRequest] {
+    /// - Returns: Requests nobody will take any more, to answer `.cancelled`.
+    func detach() -> [PendingRequest] {
         state.withLock { state in
-            state.multiAddress = UInt(bitPattern: multi)
-            guard multi == nil else { return [] }
+            state.waker = nil
             state.isStopping = true
             let left = state.pending
             state.pending = []
@@ -148,4 +187,12 @@ final class TransportMailbox: Sendable {
             return batch
         }
     }
+}
+
+/// What interrupts a loop thread's wait: a plain value, so the mailbox's state stays `Sendable`.
+enum LoopWaker: Sendable {
+    /// `curl_multi_wakeup` on the multi handle at this address (thread-safe; ``CurlLoop``).
+    case multi(address: UInt)
+    /// Writing 1 to the mailbox's ``TransportMailbox/wakeDescriptor``, which the loop watches (``CurlSocketLoop``).
+    case eventDescriptor
 }

@@ -49,12 +49,16 @@ private struct TestCertificates {
 }
 
 @Suite struct CurlTransportTLSTests {
-    @Test func rejectsAnUntrustedCertificateAndTrustsItWithTheCAFile() async throws {
+    @Test(arguments: CurlLoopKind.available) func rejectsAnUntrustedCertificateAndTrustsItWithTheCAFile(
+        loop: CurlLoopKind
+    ) async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         try await withTransportFixture(["--tls", certificates.certificateFile, certificates.keyFile]) { fixture in
             let plain = try CurlTransport(
-                configuration: TransportConfiguration(maxConnections: 2, userAgent: "tests")
+                configuration: TransportConfiguration(maxConnections: 2, userAgent: "tests"),
+                defaultHeaders: [],
+                loop: loop
             )
             defer { plain.shutdown() }
             let refused = await plain.send(HTTPRequest(url: fixture.url("/ok"), body: [1], timeout: 5))
@@ -67,7 +71,9 @@ private struct TestCertificates {
             #expect(!error.wasSent)
 
             let trusting = try CurlTransport(
-                configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t")
+                configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t"),
+                defaultHeaders: [],
+                loop: loop
             )
             defer { trusting.shutdown() }
             for _ in 0..<5 {
@@ -82,12 +88,14 @@ private struct TestCertificates {
         }
     }
 
-    @Test func rejectsACertificateForAnotherHost() async throws {
+    @Test(arguments: CurlLoopKind.available) func rejectsACertificateForAnotherHost(loop: CurlLoopKind) async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         try await withTransportFixture(["--tls", certificates.certificateFile, certificates.keyFile]) { fixture in
             let transport = try CurlTransport(
-                configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t")
+                configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t"),
+                defaultHeaders: [],
+                loop: loop
             )
             defer { transport.shutdown() }
             // The certificate names IP:127.0.0.1 only, not "localhost".

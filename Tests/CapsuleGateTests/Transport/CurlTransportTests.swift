@@ -3,8 +3,9 @@ import Testing
 
 @testable import CapsuleGate
 
-/// A transport for one test.
+/// A transport for one test, driven by `loop`.
 private func makeTransport(
+    loop: CurlLoopKind,
     maxConnections: Int = 4,
     maxResponseBytes: Int = 1 << 20,
     headers: [String] = ["Content-Type: application/json"]
@@ -14,7 +15,7 @@ private func makeTransport(
         userAgent: "capsule-gate-tests/1",
         maxResponseBytes: maxResponseBytes
     )
-    return try CurlTransport(configuration: configuration, defaultHeaders: headers)
+    return try CurlTransport(configuration: configuration, defaultHeaders: headers, loop: loop)
 }
 
 /// The response of a request that must have succeeded.
@@ -31,10 +32,16 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
     return nil
 }
 
+/// Every test runs once per loop the platform has (``CurlLoop`` and ``CurlSocketLoop`` on Linux).
 @Suite struct CurlTransportTests {
-    @Test func postsBodyWithHeadersAndReturnsStatusAndBody() async throws {
+    @Test(arguments: CurlLoopKind.available) func postsBodyWithHeadersAndReturnsStatusAndBody(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(headers: ["Content-Type: application/json", "Authorization: Bearer t-1"])
+            let transport = try makeTransport(
+                loop: loop,
+                headers: ["Content-Type: application/json", "Authorization: Bearer t-1"]
+            )
             defer { transport.shutdown() }
             let body = Array(#"{"event_type":"tool_invocation"}"#.utf8)
             let result = await transport.send(
@@ -57,9 +64,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func sendsAnEmptyBody() async throws {
+    @Test(arguments: CurlLoopKind.available) func sendsAnEmptyBody(loop: CurlLoopKind) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let response = try answer(
                 await transport.send(HTTPRequest(url: fixture.url("/echo"), body: [], timeout: 5))
@@ -70,9 +77,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func reusesOneConnectionForSequentialRequests() async throws {
+    @Test(arguments: CurlLoopKind.available) func reusesOneConnectionForSequentialRequests(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             var connectionIDs: Set<Int> = []
             for _ in 0..<5 {
@@ -89,9 +98,10 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func completesSixtyFourConcurrentRequests() async throws {
+    @Test(arguments: CurlLoopKind.available) func completesSixtyFourConcurrentRequests(loop: CurlLoopKind) async throws
+    {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(maxConnections: 64)
+            let transport = try makeTransport(loop: loop, maxConnections: 64)
             defer { transport.shutdown() }
             let url = fixture.url("/ok")
             let statuses = await withTaskGroup(of: Int.self) { group in
@@ -117,9 +127,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func timesOutAgainstABlackHoleOnTime() async throws {
+    @Test(arguments: CurlLoopKind.available) func timesOutAgainstABlackHoleOnTime(loop: CurlLoopKind) async throws {
         try await withTransportFixture(["--blackhole"]) { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let started = MonotonicClock.now()
             let result = await transport.send(HTTPRequest(url: fixture.url("/"), body: [1, 2, 3], timeout: 0.3))
@@ -133,9 +143,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func timeoutFiresWithinAHundredMilliseconds() async throws {
+    @Test(arguments: CurlLoopKind.available) func timeoutFiresWithinAHundredMilliseconds(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let started = MonotonicClock.now()
             let result = await transport.send(HTTPRequest(url: fixture.url("/hang"), body: [], timeout: 0.4))
@@ -146,8 +158,10 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func refusedConnectionFailsFastAndWasNotSent() async throws {
-        let transport = try makeTransport()
+    @Test(arguments: CurlLoopKind.available) func refusedConnectionFailsFastAndWasNotSent(
+        loop: CurlLoopKind
+    ) async throws {
+        let transport = try makeTransport(loop: loop)
         defer { transport.shutdown() }
         let port = closedLoopbackPort()
         let started = MonotonicClock.now()
@@ -160,11 +174,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         #expect(elapsed < 3, "refused took \(elapsed) s; the timeout was 5 s")
     }
 
-    @Test func returnsARedirectWithoutFollowingIt() async throws {
+    @Test(arguments: CurlLoopKind.available) func returnsARedirectWithoutFollowingIt(loop: CurlLoopKind) async throws {
         try await withTransportFixture { target in
             try await withTransportFixture { redirector in
                 let secret = "secret-token-\(UUID().uuidString)"
-                let transport = try makeTransport(headers: ["Authorization: Bearer \(secret)"])
+                let transport = try makeTransport(loop: loop, headers: ["Authorization: Bearer \(secret)"])
                 defer { transport.shutdown() }
                 for code in [301, 302, 307, 308] {
                     let location = target.url("/ok").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -172,7 +186,7 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
                     let response = try answer(await transport.send(HTTPRequest(url: url, body: [1], timeout: 5)))
                     #expect(response.status == code)
                 }
-                let observer = try makeTransport()
+                let observer = try makeTransport(loop: loop)
                 defer { observer.shutdown() }
                 let targetStats = jsonObject(
                     try answer(await observer.send(HTTPRequest(url: target.url("/stats"), body: [], timeout: 5))).body
@@ -189,9 +203,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func parsesRetryAfterSecondsAndForgetsItOnTheNextAnswer() async throws {
+    @Test(arguments: CurlLoopKind.available) func parsesRetryAfterSecondsAndForgetsItOnTheNextAnswer(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(maxConnections: 1)
+            let transport = try makeTransport(loop: loop, maxConnections: 1)
             defer { transport.shutdown() }
             let busy = try answer(
                 await transport.send(
@@ -213,9 +229,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func parsesRetryAfterAsAnHTTPDate() async throws {
+    @Test(arguments: CurlLoopKind.available) func parsesRetryAfterAsAnHTTPDate(loop: CurlLoopKind) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -234,9 +250,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func sendsALargeBodyWithoutWaitingForContinue() async throws {
+    @Test(arguments: CurlLoopKind.available) func sendsALargeBodyWithoutWaitingForContinue(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             // libcurl 7.88 adds `Expect: 100-continue` above 1 MiB (older ones above 1 KiB): go past both.
             let body = [UInt8](repeating: UInt8(ascii: "a"), count: (1 << 20) + 4096)
@@ -251,9 +269,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func failsCleanlyWhenTheAnswerExceedsTheCap() async throws {
+    @Test(arguments: CurlLoopKind.available) func failsCleanlyWhenTheAnswerExceedsTheCap(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(maxResponseBytes: 1024)
+            let transport = try makeTransport(loop: loop, maxResponseBytes: 1024)
             defer { transport.shutdown() }
             let big = await transport.send(HTTPRequest(url: fixture.url("/big?bytes=100000"), body: [1], timeout: 5))
             #expect(failure(big) == .responseTooLarge(limit: 1024))
@@ -265,9 +285,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func cancellingTheTaskResumesPromptly() async throws {
+    @Test(arguments: CurlLoopKind.available) func cancellingTheTaskResumesPromptly(loop: CurlLoopKind) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let url = fixture.url("/hang")
             let task = Task { await transport.send(HTTPRequest(url: url, body: [1], timeout: 10)) }
@@ -283,9 +303,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func aTaskCancelledBeforeSendingIsAnsweredCancelled() async throws {
+    @Test(arguments: CurlLoopKind.available) func aTaskCancelledBeforeSendingIsAnsweredCancelled(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let url = fixture.url("/ok")
             let task = Task {
@@ -296,9 +318,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func shutdownCancelsRequestsInFlightAndLaterOnes() async throws {
+    @Test(arguments: CurlLoopKind.available) func shutdownCancelsRequestsInFlightAndLaterOnes(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             let url = fixture.url("/hang")
             let task = Task { await transport.send(HTTPRequest(url: url, body: [1], timeout: 10)) }
             try await Task.sleep(for: .milliseconds(150))
@@ -310,9 +334,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func replacesTheDefaultHeadersForLaterRequests() async throws {
+    @Test(arguments: CurlLoopKind.available) func replacesTheDefaultHeadersForLaterRequests(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(headers: ["Authorization: Bearer old"])
+            let transport = try makeTransport(loop: loop, headers: ["Authorization: Bearer old"])
             defer { transport.shutdown() }
             let first = try answer(await transport.send(HTTPRequest(url: fixture.url("/echo"), body: [1], timeout: 5)))
             #expect(jsonObject(first.body)["authorization"] as? String == "Bearer old")
@@ -329,9 +355,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func aConnectionTheServerClosedIsReplacedWithoutAFailure() async throws {
+    @Test(arguments: CurlLoopKind.available) func aConnectionTheServerClosedIsReplacedWithoutAFailure(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(maxConnections: 1)
+            let transport = try makeTransport(loop: loop, maxConnections: 1)
             defer { transport.shutdown() }
             let first = try answer(await transport.send(HTTPRequest(url: fixture.url("/close"), body: [1], timeout: 5)))
             #expect(first.status == 200)
@@ -342,9 +370,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test func mapsAConnectionClosedOrResetWithoutAnswer() async throws {
+    @Test(arguments: CurlLoopKind.available) func mapsAConnectionClosedOrResetWithoutAnswer(
+        loop: CurlLoopKind
+    ) async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport()
+            let transport = try makeTransport(loop: loop)
             defer { transport.shutdown() }
             let dropped = await transport.send(HTTPRequest(url: fixture.url("/drop"), body: [1], timeout: 5))
             #expect(failure(dropped) == .emptyReply)
