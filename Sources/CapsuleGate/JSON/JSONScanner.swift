@@ -218,27 +218,34 @@ private struct Scanner {
 
     /// Scans a string whose opening quote is at `index`; leaves `index` just past the closing quote.
     ///
+    /// Plain ASCII is crossed eight bytes at a time: ``JSONStringBytes/stopMask(_:)`` says whether a word holds a
+    /// byte that needs attention (`"`, `\`, a control character, or a non-ASCII byte) and where the first one is,
+    /// and the cursor jumps straight to it. A run of non-ASCII characters is then checked one UTF-8 sequence after
+    /// another until the next ASCII byte. Only the last few bytes of the line are looked at one by one.
+    ///
     /// - Returns: Whether the string contains a backslash escape.
     private mutating func scanString() throws(JSONSyntaxError) -> Bool {
         index += 1
         var escaped = false
         while true {
-            // Eight plain ASCII bytes at a time: none below 0x20, none `"` or `\`, none above 0x7F.
-            while index + 8 <= count {
-                let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let hasQuote = (quote &- ones) & ~quote & highs
-                let hasBackslash = (backslash &- ones) & ~backslash & highs
-                let hasControl = (word &- ones &* 0x20) & ~word & highs
-                guard (hasQuote | hasBackslash | hasControl | (word & highs)) == 0 else { break }
-                index += 8
+            // `&+` cannot overflow: `index` stays within the line, and a line is far shorter than `Int.max`.
+            while index &+ 8 <= count {
+                let stops = JSONStringBytes.stopMask(JSONStringBytes.word(bytes, at: index))
+                guard stops == 0 else {
+                    index &+= stops.trailingZeroBitCount &>> 3
+                    break
+                }
+                index &+= 8
             }
             guard index < count else { throw .unexpectedEnd(offset: index) }
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
+            if byte >= 0x80 {
+                // A run of non-ASCII characters, one UTF-8 sequence after another up to the next ASCII byte.
+                repeat {
+                    guard let length = utf8SequenceLength(at: index) else { throw .invalidUTF8(offset: index) }
+                    index &+= length
+                } while index < count && bytes[index] >= 0x80
+            } else if byte == UInt8(ascii: "\"") {
                 index += 1
                 return escaped
             } else if byte == UInt8(ascii: "\\") {
@@ -246,11 +253,8 @@ private struct Scanner {
                 try scanEscape()
             } else if byte < 0x20 {
                 throw .controlCharacter(byte, offset: index)
-            } else if byte < 0x80 {
-                index += 1
             } else {
-                guard let length = utf8SequenceLength(at: index) else { throw .invalidUTF8(offset: index) }
-                index += length
+                index += 1
             }
         }
     }
@@ -295,40 +299,9 @@ private struct Scanner {
     }
 
     /// The length of the well-formed UTF-8 sequence (RFC 3629) starting at `position`, or `nil`.
+    @inline(__always)
     private func utf8SequenceLength(at position: Int) -> Int? {
-        let lead = bytes[position]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF:
-            length = 2
-        case 0xE0:
-            length = 3
-            low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF:
-            length = 3
-        case 0xED:
-            length = 3
-            high = 0x9F
-        case 0xF0:
-            length = 4
-            low = 0x90
-        case 0xF1...0xF3:
-            length = 4
-        case 0xF4:
-            length = 4
-            high = 0x8F
-        default:
-            return nil
-        }
-        guard position + length <= count else { return nil }
-        let second = bytes[position + 1]
-        guard second >= low && second <= high else { return nil }
-        for offset in 2..<length where bytes[position + offset] & 0xC0 != 0x80 {
-            return nil
-        }
-        return length
+        JSONStringBytes.utf8SequenceLength(bytes, count: count, at: position)
     }
 
     /// The error for a byte that cannot start a value: invalid UTF-8, or an unexpected character.
