@@ -132,41 +132,56 @@ public struct Filter: Sendable {
         let preparer = EventPreparer(defaults: configuration.defaults)
         let emitsAll = configuration.emit == .all
         var sequence = 0
-        var scratch: [UInt8] = []
+        // Lines this thread answers itself (telemetry, errors) are handed to the emitter in batches: one lock and
+        // one writer wake-up per read chunk instead of per line. The batch is flushed before this thread can sleep
+        // (window full, telemetry queue full, waiting for input), so a coprocess never waits on it.
+        var batch: [(sequence: Int, line: [UInt8]?)] = []
+        func flush() {
+            guard !batch.isEmpty else { return }
+            emitter.submit(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        func answer(_ line: DecisionLine?, at sequence: Int) {
+            var bytes: [UInt8]?
+            if let line {
+                var encoded: [UInt8] = []
+                encoded.reserveCapacity(256)
+                line.encode(into: &encoded)
+                bytes = encoded
+            }
+            batch.append((sequence, bytes))
+            if batch.count >= 64 { flush() }
+        }
         func reject(_ line: DecisionLine, isBlockingType: Bool, at sequence: Int) {
             if emitsAll || isBlockingType {
-                scratch.removeAll(keepingCapacity: true)
-                line.encode(into: &scratch)
-                emitter.submit(scratch, at: sequence)
+                answer(line, at: sequence)
             } else {
                 log.say("line \(line.line): \(line.reason ?? "invalid")")
-                emitter.submit(nil, at: sequence)
+                answer(nil, at: sequence)
             }
         }
-        return reader.run(
+        let ending = reader.run(
             line: { number, bytes in
                 guard !Self.isBlank(bytes) else { return }
-                window.acquire()
+                window.acquire(beforeWaiting: flush)
                 defer { sequence += 1 }
                 switch preparer.prepare(bytes, timestamp: timestamp) {
                 case .success(let event) where event.eventType.isBlocking:
                     blocking.yield(BlockingWork(sequence: sequence, line: number, event: event))
                 case .success(let event):
-                    telemetry.offer(event)
-                    guard emitsAll else {
-                        emitter.submit(nil, at: sequence)
-                        return
-                    }
-                    scratch.removeAll(keepingCapacity: true)
-                    DecisionLine(
-                        line: number,
-                        eventType: event.eventType.rawValue,
-                        correlationID: event.correlationID,
-                        sessionID: event.sessionID,
-                        action: .accepted,
-                        source: .queued
-                    ).encode(into: &scratch)
-                    emitter.submit(scratch, at: sequence)
+                    telemetry.offer(event, beforeWaiting: flush)
+                    answer(
+                        emitsAll
+                            ? DecisionLine(
+                                line: number,
+                                eventType: event.eventType.rawValue,
+                                correlationID: event.correlationID,
+                                sessionID: event.sessionID,
+                                action: .accepted,
+                                source: .queued
+                            ) : nil,
+                        at: sequence
+                    )
                 case .failure(let rejected):
                     let type = rejected.eventType.flatMap(EventType.init(rawValue:))
                     reject(
@@ -185,7 +200,7 @@ public struct Filter: Sendable {
                 }
             },
             tooLong: { number, length in
-                window.acquire()
+                window.acquire(beforeWaiting: flush)
                 defer { sequence += 1 }
                 reject(
                     DecisionLine(
@@ -197,8 +212,11 @@ public struct Filter: Sendable {
                     isBlockingType: false,
                     at: sequence
                 )
-            }
+            },
+            beforeReading: flush
         )
+        flush()
+        return ending
     }
 
     /// Sends blocking events with at most `concurrency` in flight; each child writes its own decision.

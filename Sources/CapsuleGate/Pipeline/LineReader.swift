@@ -34,10 +34,12 @@ public struct LineReader {
     }
 
     /// Reads until end of input or stop, calling `line` for each line within the limit (the bytes are valid only
-    /// during the call, without `\n`) and `tooLong` for each line over it.
+    /// during the call, without `\n`), `tooLong` for each line over it, and `beforeReading` each time it is about
+    /// to read (and perhaps wait for) more input.
     public func run(
         line: (_ number: Int, _ bytes: UnsafeRawBufferPointer) -> Void,
-        tooLong: (_ number: Int, _ length: Int) -> Void
+        tooLong: (_ number: Int, _ length: Int) -> Void,
+        beforeReading: () -> Void = {}
     ) -> Ending {
         var capacity = max(4096, min(65_536, maxLineBytes + 1))
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -77,6 +79,7 @@ public struct LineReader {
                     end = 0
                 }
             }
+            beforeReading()
             if stopDescriptor >= 0, !waitReadable() { return .stopped }
             let count = read(descriptor, buffer + end, capacity - end)
             if count < 0 {

@@ -22,8 +22,8 @@ public final class LineWindow: Sendable {
         self.resumeAt = min(size, max(1, resumeAt ?? size / 8))
     }
 
-    /// Takes one slot, sleeping while the window is full.
-    public func acquire() {
+    /// Takes one slot, sleeping while the window is full; `beforeWaiting` runs first when it must sleep.
+    public func acquire(beforeWaiting: () -> Void = {}) {
         let mustWait = state.withLock { state in
             guard state.available == 0 else {
                 state.available -= 1
@@ -33,6 +33,7 @@ public final class LineWindow: Sendable {
             return true
         }
         guard mustWait else { return }
+        beforeWaiting()
         wake.wait()
         state.withLock { $0.available -= 1 }
     }

@@ -59,14 +59,14 @@ public final class TelemetryDispatcher: Sendable {
     /// Events Capsule accepted so far.
     public var delivered: Int { state.withLock { $0.delivered } }
 
-    /// Queues `event` for delivery.
+    /// Queues `event` for delivery; `beforeWaiting` runs first if the caller is about to wait for room.
     ///
     /// When the queue is full, the caller (the reader thread) waits for room only while Capsule is visibly
     /// accepting telemetry — a delivery succeeded in the last second and the circuit is closed — and for at most
     /// ``roomWait`` seconds; otherwise, or after that, the event goes straight to the spool. So a fast replay
     /// against a healthy Capsule loses nothing and stays within the queue's memory, while a slow or unreachable
     /// Capsule never holds up stdin for more than a moment.
-    public func offer(_ event: PreparedEvent) {
+    public func offer(_ event: PreparedEvent, beforeWaiting: () -> Void = {}) {
         var waitUntil: Double?
         while true {
             let now = MonotonicClock.now()
@@ -90,6 +90,7 @@ public final class TelemetryDispatcher: Sendable {
                 return
             case .wait where !client.isCircuitOpen:
                 let limit = waitUntil ?? now + roomWait
+                if waitUntil == nil { beforeWaiting() }
                 waitUntil = limit
                 _ = room.wait(timeout: .now() + .milliseconds(Int(max(0, limit - now) * 1000) + 1))
             case .wait, .spool:
