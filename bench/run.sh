@@ -148,8 +148,8 @@ for r in $(seq "$RUNS"); do
 done
 
 say "7/9 peak RSS: $RSS1 mixed events x $RUNS, then $RSS2 once, streamed from the generator through a pipe"
-# Default telemetry queue here: memory must stay flat, so telemetry the queue cannot hold is dropped by design;
-# the report notes how many events reached the server.
+# Default telemetry queue here: memory must stay flat (the queue holds at most 4 MiB; against a healthy server a
+# full queue paces stdin instead of dropping); the report notes how many events reached the server.
 for r in $(seq "$RUNS"); do
     "${DRIVE[@]}" run --figure rss_100k --record "$RECORD" --gen "$RSS1 --mix mixed --seed 5" --expect "$RSS1" \
         --server-log "$NGX/http.log" --stderr "$OUT/rss_100k.$r.err" \
