@@ -23,12 +23,13 @@ release: deps
 demo: release
 	@scripts/demo.sh $(BIN_RELEASE)
 
-# Unit tests run fully in parallel; the end-to-end tests spawn processes and time real faults, so at most
-# E2E_WIDTH of them run at once (2 cores are shared by the tests, the binaries under test and the mock servers).
+# Tests spawn processes and time real faults, so at most UNIT_WIDTH / E2E_WIDTH of them run at once (2 cores are shared by the
+# tests, the binaries under test and the servers they talk to); the unit tests allow more.
+UNIT_WIDTH ?= 8
 E2E_WIDTH ?= 4
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter '^CapsuleGateTests\.'
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(UNIT_WIDTH) $(SWIFT) test --skip-build --filter '^CapsuleGateTests\.'
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(E2E_WIDTH) $(SWIFT) test --skip-build --filter '^EndToEndTests\.'
 
 examples: build

@@ -165,13 +165,15 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         defer { transport.shutdown() }
         let port = closedLoopbackPort()
         let started = MonotonicClock.now()
-        let result = await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", body: [1], timeout: 5))
+        let result = await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", body: [1], timeout: 30))
         let elapsed = MonotonicClock.now() - started
         let error = try #require(failure(result))
         #expect(error == .connectionRefused)
         #expect(error.description == "connection refused")
         #expect(!error.wasSent)
-        #expect(elapsed < 3, "refused took \(elapsed) s; the timeout was 5 s")
+        // Milliseconds when run alone; the bound is loose because other suites running in parallel in this test
+        // process can keep its two cooperative threads busy for seconds before the answer is picked up.
+        #expect(elapsed < 10, "refused took \(elapsed) s; the timeout was 30 s")
     }
 
     @Test(arguments: CurlLoopKind.available) func returnsARedirectWithoutFollowingIt(loop: CurlLoopKind) async throws {
