@@ -24,7 +24,7 @@ import Darwin
             }
         }
         guard connected == 0 else { return "" }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)  // a fallback only: every test gets its answer or its close sooner
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = Array(request.utf8).withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         var received: [UInt8] = []
@@ -84,7 +84,9 @@ import Darwin
         let started = ContinuousClock.now
         server.stop()
         #expect(await answer == "")
-        #expect(ContinuousClock.now - started < .milliseconds(900))
+        // Milliseconds when run alone; loose because parallel suites can delay this process's threads. The 1 s
+        // contract on SIGTERM is checked against the real binary in MockCommandTests.
+        #expect(ContinuousClock.now - started < .seconds(3))
     }
 
     @Test func recordLinesAreCompactAndRedacted() {
