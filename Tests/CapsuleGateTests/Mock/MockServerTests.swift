@@ -24,7 +24,8 @@ import Darwin
             }
         }
         guard connected == 0 else { return "" }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)  // a fallback only: every test gets its answer or its close sooner
+        // A fallback only: every test gets its answer or its close sooner.
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = Array(request.utf8).withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         var received: [UInt8] = []
