@@ -96,14 +96,19 @@ public enum FilterCommand {
             timestamp: { RFC3339Clock.now() }
         )
         let outcome = await filter.run(input: STDIN_FILENO, output: STDOUT_FILENO)
-        report(spool: spool, log: log)
+        if outcome == .outputClosed {
+            // One line in all, telemetry included: the reader of stdout is gone and stderr may be a terminal.
+            let telemetry = undelivered(spool: spool).map { "; \($0)" } ?? ""
+            log.say("stdout was closed by its reader; stopped\(telemetry)")
+            return 1
+        }
+        if let line = undelivered(spool: spool) { log.say(line) }
         switch outcome {
         case .completed:
             return 0
         case .stopped(let signal):
             return signal == SIGINT ? 130 : 0
         case .outputClosed:
-            log.say("stdout was closed by its reader; stopped")
             return 1
         case .inputFailed(let code):
             log.say("reading stdin failed: \(String(cString: strerror(code)))")
@@ -111,16 +116,18 @@ public enum FilterCommand {
         }
     }
 
-    private static func report(spool: Spool, log: DiagnosticLog) {
+    /// What became of the telemetry Capsule did not accept, as one sentence, or `nil` when there was none.
+    private static func undelivered(spool: Spool) -> String? {
         let (spooled, lost) = spool.totals
+        var parts: [String] = []
         if spooled > 0, let path = spool.path {
-            log.say("\(spooled) telemetry event\(spooled == 1 ? "" : "s") not delivered; appended to '\(path)'")
+            parts.append("\(spooled) telemetry event\(spooled == 1 ? "" : "s") not delivered; appended to '\(path)'")
         }
         if lost > 0 {
-            let hint =
-                spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
-            log.say("\(lost) telemetry event\(lost == 1 ? " was" : "s were") not delivered\(hint)")
+            let hint = spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
+            parts.append("\(lost) telemetry event\(lost == 1 ? " was" : "s were") not delivered\(hint)")
         }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     private static func signalName(_ signal: Int32) -> String {
