@@ -124,7 +124,8 @@ public enum FilterCommand {
             parts.append("\(spooled) telemetry event\(spooled == 1 ? "" : "s") not delivered; appended to '\(path)'")
         }
         if lost > 0 {
-            let hint = spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
+            let hint =
+                spool.path == nil ? " (pass --spool PATH to keep them)" : " (the spool file could not be written)"
             parts.append("\(lost) telemetry event\(lost == 1 ? " was" : "s were") not delivered\(hint)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
