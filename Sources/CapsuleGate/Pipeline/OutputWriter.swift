@@ -19,6 +19,8 @@ public final class OutputWriter: Sendable {
         var lines = 0
         var isFinished = false
         var isClosed = false
+        /// Whether the writer thread sleeps on `wake`: only then does a new line need a wake-up.
+        var isSleeping = false
     }
 
     private let descriptor: Int32
@@ -45,53 +47,75 @@ public final class OutputWriter: Sendable {
     public var isClosed: Bool { state.withLock { $0.isClosed } }
 
     /// Queues `bytes`, holding `lines` whole lines, for writing.
-    public func enqueue(_ bytes: [UInt8], lines: Int) {
-        let discarded: Bool = state.withLock { state in
-            guard !state.isClosed else { return true }
+    ///
+    /// The caller may hold a lock that orders its lines, so no system call happens here: when the writer thread
+    /// sleeps, the caller must call ``wakeUp()`` once it has let go of its own lock.
+    ///
+    /// - Returns: Whether the caller must call ``wakeUp()``.
+    public func enqueue(_ bytes: [UInt8], lines: Int) -> Bool {
+        let (isDiscarded, mustWake) = state.withLock { state -> (Bool, Bool) in
+            guard !state.isClosed else { return (true, false) }
             state.pending.append(contentsOf: bytes)
             state.lines += lines
-            return false
+            guard state.isSleeping else { return (false, false) }
+            state.isSleeping = false
+            return (false, true)
         }
-        if discarded {
-            window.release(lines)
-        } else {
-            wake.signal()
-        }
+        if isDiscarded { window.release(lines) }
+        return mustWake
+    }
+
+    /// Wakes the writer thread after ``enqueue(_:lines:)`` asked for it.
+    public func wakeUp() {
+        wake.signal()
     }
 
     /// Writes everything queued, then stops the thread; returns when done.
     public func finish() {
-        state.withLock { $0.isFinished = true }
-        wake.signal()
+        let mustWake = state.withLock { state in
+            state.isFinished = true
+            defer { state.isSleeping = false }
+            return state.isSleeping
+        }
+        if mustWake { wake.signal() }
         done.wait()
     }
 
     private func loop() {
+        // Two buffers swap places: the thread writes one while callers fill the other, and neither is reallocated.
+        var writing: [UInt8] = []
         while true {
-            wake.wait()
-            let (bytes, lines, isFinished) = state.withLock { state in
-                defer {
-                    state.pending.removeAll(keepingCapacity: true)
-                    state.lines = 0
+            var lines = 0
+            var isFinished = false
+            let hasWork = state.withLock { state in
+                guard !state.pending.isEmpty else {
+                    if state.isFinished { isFinished = true } else { state.isSleeping = true }
+                    return false
                 }
-                return (state.pending, state.lines, state.isFinished)
+                swap(&state.pending, &writing)
+                lines = state.lines
+                state.lines = 0
+                return true
             }
-            if !bytes.isEmpty {
-                if StandardStreams.write(bytes, to: descriptor) {
-                    window.release(lines)
-                } else {
-                    let wasOpen = state.withLock { state in
-                        defer { state.isClosed = true }
-                        return !state.isClosed
-                    }
-                    window.release(lines)
-                    if wasOpen { onClosed() }
+            guard hasWork else {
+                if isFinished {
+                    done.signal()
+                    return
                 }
+                wake.wait()
+                continue
             }
-            if isFinished, state.withLock({ $0.pending.isEmpty }) {
-                done.signal()
-                return
+            if StandardStreams.write(writing, to: descriptor) {
+                window.release(lines)
+            } else {
+                let wasOpen = state.withLock { state in
+                    defer { state.isClosed = true }
+                    return !state.isClosed
+                }
+                window.release(lines)
+                if wasOpen { onClosed() }
             }
+            writing.removeAll(keepingCapacity: true)
         }
     }
 }
