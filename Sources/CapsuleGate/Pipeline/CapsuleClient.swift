@@ -50,10 +50,11 @@ public final class CapsuleClient: Sendable {
                 meaning = classify(reply)
             }
         }
-        record(meaning, permit: permit)
+        let end = MonotonicClock.now()
+        record(meaning, permit: permit, now: end)
         var retryAfter: Double?
         if case .response(_, _, let value, _) = reply { retryAfter = value }
-        return (meaning, MonotonicClock.now() - start, retryAfter)
+        return (meaning, end - start, retryAfter)
     }
 
     /// Re-reads the token file (SIGHUP) and starts using the new token.
@@ -66,8 +67,7 @@ public final class CapsuleClient: Sendable {
         }
     }
 
-    private func record(_ meaning: ReplyMeaning, permit: CircuitBreaker.Permit) {
-        let now = MonotonicClock.now()
+    private func record(_ meaning: ReplyMeaning, permit: CircuitBreaker.Permit, now: Double) {
         let transition: CircuitBreaker.Transition?
         switch meaning {
         case .failed(_, _, .unavailable):

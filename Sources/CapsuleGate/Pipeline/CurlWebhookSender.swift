@@ -21,9 +21,6 @@ public final class CurlWebhookSender: WebhookSending {
         self.transport = try CurlTransport(configuration: configuration, defaultHeaders: Self.headers(token))
     }
 
-    /// Connections opened so far (for reports).
-    public var connectionsOpened: Int { transport.connectionsOpened }
-
     public func post(body: [UInt8], correlationID: String, timeout: Double) async -> WebhookReply {
         let request = HTTPRequest(
             url: url,

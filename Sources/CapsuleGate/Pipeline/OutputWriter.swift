@@ -43,9 +43,6 @@ public final class OutputWriter: Sendable {
         Thread.start(name: "capsule-gate.writer") { [self] in self.loop() }
     }
 
-    /// Whether the descriptor's reader has gone.
-    public var isClosed: Bool { state.withLock { $0.isClosed } }
-
     /// Queues `bytes`, holding `lines` whole lines, for writing.
     ///
     /// The caller may hold a lock that orders its lines, so no system call happens here: when the writer thread

@@ -15,7 +15,6 @@ public final class TelemetryDispatcher: Sendable {
         /// Whether the reader waits in ``offer(_:)`` for room in the queue.
         var isWaitingForRoom = false
         var deadline: Double?
-        var delivered = 0
     }
 
     private let client: CapsuleClient
@@ -55,9 +54,6 @@ public final class TelemetryDispatcher: Sendable {
         self.byteBudget = byteBudget
         (stream, continuation) = AsyncStream.makeStream(of: Int.self)
     }
-
-    /// Events Capsule accepted so far.
-    public var delivered: Int { state.withLock { $0.delivered } }
 
     /// Queues `event` for delivery; `beforeWaiting` runs first if the caller is about to wait for room.
     ///
@@ -196,10 +192,7 @@ public final class TelemetryDispatcher: Sendable {
     private func resolve(_ ticket: Int, delivered: Bool) {
         let now = MonotonicClock.now()
         let event = state.withLock { state in
-            if delivered {
-                state.delivered += 1
-                state.lastSuccess = now
-            }
+            if delivered { state.lastSuccess = now }
             return state.pending.removeValue(forKey: ticket)
         }
         if !delivered, let event { spool.keep(event.spoolLine()) }

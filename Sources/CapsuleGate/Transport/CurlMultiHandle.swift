@@ -10,8 +10,7 @@ import Darwin
 /// libcurl's multi handle with the transfers on it: the part of a loop thread that does not depend on how it waits.
 ///
 /// Takes requests and cancellations from the ``TransportMailbox``, puts requests on the multi handle with reused easy
-/// handles, and turns finished transfers into outcomes. ``CurlLoop`` (`curl_multi_poll`) and ``CurlSocketLoop``
-/// (`curl_multi_socket_action` + epoll) drive it; it lives on their thread only.
+/// handles, and turns finished transfers into outcomes. ``CurlLoop`` drives it and it lives on that thread only.
 final class CurlMultiHandle {
     /// Shared with the callers.
     let mailbox: TransportMailbox

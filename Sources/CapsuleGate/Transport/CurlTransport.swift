@@ -38,24 +38,9 @@ public final class CurlTransport: Sendable {
     ///   - defaultHeaders: Header lines sent with every request (`Name: value`), e.g. `Content-Type` and
     ///     `Authorization`; replace them later with ``setDefaultHeaders(_:)``.
     /// - Throws: ``TransportConfigurationError`` when libcurl or the CA bundle cannot be set up.
-    public convenience init(
+    public init(
         configuration: TransportConfiguration,
         defaultHeaders: [String] = []
-    ) throws(TransportConfigurationError) {
-        try self.init(configuration: configuration, defaultHeaders: defaultHeaders, loop: .preferred)
-    }
-
-    /// Starts the transport's thread with the given loop (tests run both).
-    ///
-    /// - Parameters:
-    ///   - configuration: Pool size, extra CA, user agent, body cap.
-    ///   - defaultHeaders: Header lines sent with every request.
-    ///   - loop: Which loop drives libcurl.
-    /// - Throws: ``TransportConfigurationError`` when libcurl, the CA bundle or the loop cannot be set up.
-    init(
-        configuration: TransportConfiguration,
-        defaultHeaders: [String],
-        loop: CurlLoopKind
     ) throws(TransportConfigurationError) {
         guard CurlGlobal.isInitialized else { throw .curlSetup(reason: "curl_global_init failed") }
         self.configuration = configuration
@@ -66,7 +51,8 @@ public final class CurlTransport: Sendable {
         }
         let mailbox = TransportMailbox(defaultHeaders: defaultHeaders)
         self.mailbox = mailbox
-        let runner = try Self.makeLoop(loop, mailbox: mailbox, configuration: configuration, caBundle: caBundle)
+        guard let runner = CurlLoop(mailbox: mailbox, configuration: configuration, caBundlePath: caBundle?.path)
+        else { throw .curlSetup(reason: "curl_multi_init failed") }
         let finished = finished
         let box = LoopBox(runner)
         let thread = Thread {
@@ -79,34 +65,6 @@ public final class CurlTransport: Sendable {
 
     deinit {
         shutdown()
-    }
-
-    /// Creates the loop of `kind`, or throws when libcurl or the system cannot.
-    private static func makeLoop(
-        _ kind: CurlLoopKind,
-        mailbox: TransportMailbox,
-        configuration: TransportConfiguration,
-        caBundle: CABundle?
-    ) throws(TransportConfigurationError) -> any CurlLoopRunning {
-        switch kind {
-        case .poll:
-            guard let loop = CurlLoop(mailbox: mailbox, configuration: configuration, caBundlePath: caBundle?.path)
-            else { throw .curlSetup(reason: "curl_multi_init failed") }
-            return loop
-        case .socketAction:
-            #if os(Linux)
-            guard
-                let loop = CurlSocketLoop(
-                    mailbox: mailbox,
-                    configuration: configuration,
-                    caBundlePath: caBundle?.path
-                )
-            else { throw .curlSetup(reason: "curl_multi_init, epoll_create1 or eventfd failed") }
-            return loop
-            #else
-            throw .curlSetup(reason: "the socket-action loop needs epoll")
-            #endif
-        }
     }
 
     /// Replaces the header lines sent with every request, from the next request on.
@@ -172,15 +130,15 @@ private enum CurlGlobal {
 /// A lock box: the loop sits behind a `Mutex` and is taken out exactly once.
 private final class LoopBox: Sendable {
     /// The loop until the thread takes it.
-    private let loop: Mutex<(any CurlLoopRunning)?>
+    private let loop: Mutex<CurlLoop?>
 
     /// Boxes `loop`.
-    init(_ loop: sending any CurlLoopRunning) {
+    init(_ loop: sending CurlLoop) {
         self.loop = Mutex(loop)
     }
 
     /// The loop, once.
-    func take() -> (any CurlLoopRunning)? {
+    func take() -> CurlLoop? {
         loop.withLock { loop in
             let taken = loop
             loop = nil

@@ -22,8 +22,7 @@ struct PendingRequest: Sendable {
 /// The state callers share with the loop thread.
 ///
 /// New requests, cancellations, stop, the default headers and the counters. Everything mutable is behind one
-/// `Mutex`, held only for a few appends (and `curl_multi_wakeup` for ``CurlLoop``) and never while resuming a
-/// continuation or writing to the eventfd.
+/// `Mutex`, held only for a few appends and `curl_multi_wakeup`, never while resuming a continuation.
 final class TransportMailbox: Sendable {
     /// What the lock protects.
     struct State {
@@ -33,26 +32,19 @@ final class TransportMailbox: Sendable {
         var cancellations: [UInt64] = []
         /// Set by ``stop()``; no request is accepted after it.
         var isStopping = false
-        /// How to interrupt the loop's wait while the loop runs (`nil` otherwise).
-        var waker: LoopWaker?
+        /// The address of the loop's multi handle while the loop runs (`nil` otherwise), for `curl_multi_wakeup`.
+        var multiAddress: UInt?
         /// Header lines added to every request.
         var defaultHeaders: [String]
         /// Bumped on each change of ``defaultHeaders``.
         var headersGeneration: UInt64 = 1
 
-        /// Interrupts the loop's wait, when the loop runs: `curl_multi_wakeup` at once (the multi handle may go as
-        /// soon as the lock is released), the eventfd after unlocking (the mailbox owns it, so it cannot go).
+        /// Interrupts the loop's `curl_multi_poll`, when the loop runs.
         ///
-        /// - Returns: Whether the caller must call ``TransportMailbox/signalEventDescriptor()`` after unlocking.
-        func wakeLoop() -> Bool {
-            switch waker {
-            case .multi(let address):
-                if let multi = UnsafeMutableRawPointer(bitPattern: address) { curl_multi_wakeup(multi) }
-                return false
-            case .eventDescriptor:
-                return true
-            case nil:
-                return false
+        /// Called under the lock: the multi handle may be freed as soon as the lock is released.
+        func wakeLoop() {
+            if let multiAddress, let multi = UnsafeMutableRawPointer(bitPattern: multiAddress) {
+                curl_multi_wakeup(multi)
             }
         }
     }
@@ -73,9 +65,6 @@ final class TransportMailbox: Sendable {
     private let state: Mutex<State>
     /// The next request id.
     private let nextIDCounter = Atomic<UInt64>(1)
-    /// The eventfd ``CurlSocketLoop`` waits on, or -1; owned here so a caller can write to it after unlocking
-    /// without racing the loop's exit.
-    let wakeDescriptor: Int32
     /// Sum of `CURLINFO_NUM_CONNECTS`: connections opened so far.
     let connectionsOpened = Atomic<Int>(0)
     /// Requests that got an HTTP answer.
@@ -86,22 +75,6 @@ final class TransportMailbox: Sendable {
     /// Creates a mailbox with the first default headers.
     init(defaultHeaders: [String]) {
         state = Mutex(State(defaultHeaders: defaultHeaders))
-        #if os(Linux)
-        wakeDescriptor = cg_eventfd_create()
-        #else
-        wakeDescriptor = -1
-        #endif
-    }
-
-    deinit {
-        if wakeDescriptor >= 0 { close(wakeDescriptor) }
-    }
-
-    /// Makes the eventfd readable, waking ``CurlSocketLoop``.
-    private func signalEventDescriptor() {
-        #if os(Linux)
-        cg_eventfd_signal(wakeDescriptor)
-        #endif
     }
 
     /// A fresh request id.
@@ -112,12 +85,12 @@ final class TransportMailbox: Sendable {
     /// Queues a request for the loop, or answers it `.cancelled` at once when the task is cancelled or the transport
     /// stopped.
     func submit(_ pending: PendingRequest) {
-        let (accepted, mustSignal) = state.withLock { state -> (Bool, Bool) in
-            if state.isStopping || Task.isCancelled { return (false, false) }
+        let accepted = state.withLock { state -> Bool in
+            if state.isStopping || Task.isCancelled { return false }
             state.pending.append(pending)
-            return (true, state.pending.count == 1 && state.wakeLoop())
+            if state.pending.count == 1 { state.wakeLoop() }
+            return true
         }
-        if mustSignal { signalEventDescriptor() }
         if !accepted {
             pending.continuation.resume(returning: .failure(.cancelled))
         }
@@ -125,14 +98,14 @@ final class TransportMailbox: Sendable {
 
     /// Cancels request `id`: answered here when the loop has not taken it yet, else handed to the loop.
     func cancel(_ id: UInt64) {
-        let (removed, mustSignal) = state.withLock { state -> (PendingRequest?, Bool) in
+        let removed = state.withLock { state -> PendingRequest? in
             if let index = state.pending.firstIndex(where: { $0.id == id }) {
-                return (state.pending.remove(at: index), false)
+                return state.pending.remove(at: index)
             }
             state.cancellations.append(id)
-            return (nil, state.wakeLoop())
+            state.wakeLoop()
+            return nil
         }
-        if mustSignal { signalEventDescriptor() }
         removed?.continuation.resume(returning: .failure(.cancelled))
     }
 
@@ -146,16 +119,15 @@ final class TransportMailbox: Sendable {
 
     /// Asks the loop to stop.
     func stop() {
-        let mustSignal = state.withLock { state in
+        state.withLock { state in
             state.isStopping = true
-            return state.wakeLoop()
+            state.wakeLoop()
         }
-        if mustSignal { signalEventDescriptor() }
     }
 
-    /// Called by the loop when it is ready to be woken with `waker`.
-    func attach(_ waker: LoopWaker) {
-        state.withLock { state in state.waker = waker }
+    /// Called by the loop when it is ready to be woken through `multi`.
+    func attach(multi: UnsafeMutableRawPointer) {
+        state.withLock { state in state.multiAddress = UInt(bitPattern: multi) }
     }
 
     /// Called by the loop before it frees what wakes it: stops accepting requests.
@@ -163,7 +135,7 @@ final class TransportMailbox: Sendable {
     /// - Returns: Requests nobody will take any more, to answer `.cancelled`.
     func detach() -> [PendingRequest] {
         state.withLock { state in
-            state.waker = nil
+            state.multiAddress = nil
             state.isStopping = true
             let left = state.pending
             state.pending = []
@@ -187,12 +159,4 @@ final class TransportMailbox: Sendable {
             return batch
         }
     }
-}
-
-/// What interrupts a loop thread's wait: a plain value, so the mailbox's state stays `Sendable`.
-enum LoopWaker: Sendable {
-    /// `curl_multi_wakeup` on the multi handle at this address (thread-safe; ``CurlLoop``).
-    case multi(address: UInt)
-    /// Writing 1 to the mailbox's ``TransportMailbox/wakeDescriptor``, which the loop watches (``CurlSocketLoop``).
-    case eventDescriptor
 }

@@ -49,16 +49,13 @@ private struct TestCertificates {
 }
 
 @Suite struct CurlTransportTLSTests {
-    @Test(arguments: CurlLoopKind.available) func rejectsAnUntrustedCertificateAndTrustsItWithTheCAFile(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func rejectsAnUntrustedCertificateAndTrustsItWithTheCAFile() async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         try await withTransportFixture(["--tls", certificates.certificateFile, certificates.keyFile]) { fixture in
             let plain = try CurlTransport(
                 configuration: TransportConfiguration(maxConnections: 2, userAgent: "tests"),
-                defaultHeaders: [],
-                loop: loop
+                defaultHeaders: []
             )
             defer { plain.shutdown() }
             let refused = await plain.send(HTTPRequest(url: fixture.url("/ok"), body: [1], timeout: 5))
@@ -72,8 +69,7 @@ private struct TestCertificates {
 
             let trusting = try CurlTransport(
                 configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t"),
-                defaultHeaders: [],
-                loop: loop
+                defaultHeaders: []
             )
             defer { trusting.shutdown() }
             for _ in 0..<5 {
@@ -88,14 +84,13 @@ private struct TestCertificates {
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func rejectsACertificateForAnotherHost(loop: CurlLoopKind) async throws {
+    @Test func rejectsACertificateForAnotherHost() async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         try await withTransportFixture(["--tls", certificates.certificateFile, certificates.keyFile]) { fixture in
             let transport = try CurlTransport(
                 configuration: TransportConfiguration(maxConnections: 2, caFile: certificates.caFile, userAgent: "t"),
-                defaultHeaders: [],
-                loop: loop
+                defaultHeaders: []
             )
             defer { transport.shutdown() }
             // The certificate names IP:127.0.0.1 only, not "localhost".

@@ -3,9 +3,8 @@ import Testing
 
 @testable import CapsuleGate
 
-/// A transport for one test, driven by `loop`.
+/// A transport for one test.
 private func makeTransport(
-    loop: CurlLoopKind,
     maxConnections: Int = 4,
     maxResponseBytes: Int = 1 << 20,
     headers: [String] = ["Content-Type: application/json"]
@@ -15,7 +14,7 @@ private func makeTransport(
         userAgent: "capsule-gate-tests/1",
         maxResponseBytes: maxResponseBytes
     )
-    return try CurlTransport(configuration: configuration, defaultHeaders: headers, loop: loop)
+    return try CurlTransport(configuration: configuration, defaultHeaders: headers)
 }
 
 /// The response of a request that must have succeeded.
@@ -32,14 +31,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
     return nil
 }
 
-/// Every test runs once per loop the platform has (``CurlLoop`` and ``CurlSocketLoop`` on Linux).
+/// ``CurlTransport`` against the fixture servers in `Tests/Fixtures/` over loopback.
 @Suite struct CurlTransportTests {
-    @Test(arguments: CurlLoopKind.available) func postsBodyWithHeadersAndReturnsStatusAndBody(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func postsBodyWithHeadersAndReturnsStatusAndBody() async throws {
         try await withTransportFixture { fixture in
             let transport = try makeTransport(
-                loop: loop,
                 headers: ["Content-Type: application/json", "Authorization: Bearer t-1"]
             )
             defer { transport.shutdown() }
@@ -64,9 +60,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func sendsAnEmptyBody(loop: CurlLoopKind) async throws {
+    @Test func sendsAnEmptyBody() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let response = try answer(
                 await transport.send(HTTPRequest(url: fixture.url("/echo"), body: [], timeout: 5))
@@ -77,11 +73,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func reusesOneConnectionForSequentialRequests(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func reusesOneConnectionForSequentialRequests() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             var connectionIDs: Set<Int> = []
             for _ in 0..<5 {
@@ -98,10 +92,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func completesSixtyFourConcurrentRequests(loop: CurlLoopKind) async throws
-    {
+    @Test func completesSixtyFourConcurrentRequests() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop, maxConnections: 64)
+            let transport = try makeTransport(maxConnections: 64)
             defer { transport.shutdown() }
             let url = fixture.url("/ok")
             let statuses = await withTaskGroup(of: Int.self) { group in
@@ -127,9 +120,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func timesOutAgainstABlackHoleOnTime(loop: CurlLoopKind) async throws {
+    @Test func timesOutAgainstABlackHoleOnTime() async throws {
         try await withTransportFixture(["--blackhole"]) { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let started = MonotonicClock.now()
             let result = await transport.send(HTTPRequest(url: fixture.url("/"), body: [1, 2, 3], timeout: 0.3))
@@ -146,11 +139,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func timeoutFiresAgainstAServerThatNeverAnswers(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func timeoutFiresAgainstAServerThatNeverAnswers() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let started = MonotonicClock.now()
             let result = await transport.send(HTTPRequest(url: fixture.url("/hang"), body: [], timeout: 0.4))
@@ -161,10 +152,8 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func refusedConnectionFailsFastAndWasNotSent(
-        loop: CurlLoopKind
-    ) async throws {
-        let transport = try makeTransport(loop: loop)
+    @Test func refusedConnectionFailsFastAndWasNotSent() async throws {
+        let transport = try makeTransport()
         defer { transport.shutdown() }
         let port = closedLoopbackPort()
         let started = MonotonicClock.now()
@@ -179,11 +168,11 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         #expect(elapsed < 10, "refused took \(elapsed) s; the timeout was 30 s")
     }
 
-    @Test(arguments: CurlLoopKind.available) func returnsARedirectWithoutFollowingIt(loop: CurlLoopKind) async throws {
+    @Test func returnsARedirectWithoutFollowingIt() async throws {
         try await withTransportFixture { target in
             try await withTransportFixture { redirector in
                 let secret = "secret-token-\(UUID().uuidString)"
-                let transport = try makeTransport(loop: loop, headers: ["Authorization: Bearer \(secret)"])
+                let transport = try makeTransport(headers: ["Authorization: Bearer \(secret)"])
                 defer { transport.shutdown() }
                 for code in [301, 302, 307, 308] {
                     let location = target.url("/ok").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -191,7 +180,7 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
                     let response = try answer(await transport.send(HTTPRequest(url: url, body: [1], timeout: 5)))
                     #expect(response.status == code)
                 }
-                let observer = try makeTransport(loop: loop)
+                let observer = try makeTransport()
                 defer { observer.shutdown() }
                 let targetStats = jsonObject(
                     try answer(await observer.send(HTTPRequest(url: target.url("/stats"), body: [], timeout: 5))).body
@@ -208,11 +197,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func parsesRetryAfterSecondsAndForgetsItOnTheNextAnswer(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func parsesRetryAfterSecondsAndForgetsItOnTheNextAnswer() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop, maxConnections: 1)
+            let transport = try makeTransport(maxConnections: 1)
             defer { transport.shutdown() }
             let busy = try answer(
                 await transport.send(
@@ -234,9 +221,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func parsesRetryAfterAsAnHTTPDate(loop: CurlLoopKind) async throws {
+    @Test func parsesRetryAfterAsAnHTTPDate() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -255,11 +242,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func sendsALargeBodyWithoutWaitingForContinue(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func sendsALargeBodyWithoutWaitingForContinue() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             // libcurl 7.88 adds `Expect: 100-continue` above 1 MiB (older ones above 1 KiB): go past both.
             let body = [UInt8](repeating: UInt8(ascii: "a"), count: (1 << 20) + 4096)
@@ -274,11 +259,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func failsCleanlyWhenTheAnswerExceedsTheCap(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func failsCleanlyWhenTheAnswerExceedsTheCap() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop, maxResponseBytes: 1024)
+            let transport = try makeTransport(maxResponseBytes: 1024)
             defer { transport.shutdown() }
             let big = await transport.send(HTTPRequest(url: fixture.url("/big?bytes=100000"), body: [1], timeout: 5))
             #expect(failure(big) == .responseTooLarge(limit: 1024))
@@ -290,9 +273,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func cancellingTheTaskResumesPromptly(loop: CurlLoopKind) async throws {
+    @Test func cancellingTheTaskResumesPromptly() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let url = fixture.url("/hang")
             let task = Task { await transport.send(HTTPRequest(url: url, body: [1], timeout: 10)) }
@@ -308,11 +291,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func aTaskCancelledBeforeSendingIsAnsweredCancelled(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func aTaskCancelledBeforeSendingIsAnsweredCancelled() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let url = fixture.url("/ok")
             let task = Task {
@@ -323,11 +304,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func shutdownCancelsRequestsInFlightAndLaterOnes(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func shutdownCancelsRequestsInFlightAndLaterOnes() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             let url = fixture.url("/hang")
             let task = Task { await transport.send(HTTPRequest(url: url, body: [1], timeout: 10)) }
             try await Task.sleep(for: .milliseconds(150))
@@ -339,11 +318,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func replacesTheDefaultHeadersForLaterRequests(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func replacesTheDefaultHeadersForLaterRequests() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop, headers: ["Authorization: Bearer old"])
+            let transport = try makeTransport(headers: ["Authorization: Bearer old"])
             defer { transport.shutdown() }
             let first = try answer(await transport.send(HTTPRequest(url: fixture.url("/echo"), body: [1], timeout: 5)))
             #expect(jsonObject(first.body)["authorization"] as? String == "Bearer old")
@@ -360,11 +337,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func aConnectionTheServerClosedIsReplacedWithoutAFailure(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func aConnectionTheServerClosedIsReplacedWithoutAFailure() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop, maxConnections: 1)
+            let transport = try makeTransport(maxConnections: 1)
             defer { transport.shutdown() }
             let first = try answer(await transport.send(HTTPRequest(url: fixture.url("/close"), body: [1], timeout: 5)))
             #expect(first.status == 200)
@@ -375,11 +350,9 @@ private func failure(_ result: Result<HTTPResponse, TransportError>) -> Transpor
         }
     }
 
-    @Test(arguments: CurlLoopKind.available) func mapsAConnectionClosedOrResetWithoutAnswer(
-        loop: CurlLoopKind
-    ) async throws {
+    @Test func mapsAConnectionClosedOrResetWithoutAnswer() async throws {
         try await withTransportFixture { fixture in
-            let transport = try makeTransport(loop: loop)
+            let transport = try makeTransport()
             defer { transport.shutdown() }
             let dropped = await transport.send(HTTPRequest(url: fixture.url("/drop"), body: [1], timeout: 5))
             #expect(failure(dropped) == .emptyReply)
